@@ -1,0 +1,52 @@
+"""Find a submission's SLUG.py and import it under a private module name."""
+from __future__ import annotations
+
+import importlib.util
+import sys
+import traceback
+from pathlib import Path
+from types import ModuleType
+
+from . import paths
+from .errors import SubmissionImportError, SubmissionMissing
+
+
+def candidates(target: Path, slug: str) -> list[Path]:
+    """Where SLUG.py may sit in a target folder, in order of preference."""
+    return [
+        target / f"{slug}.py",
+        target / slug / f"{slug}.py",
+        target / "exercises" / slug / f"{slug}.py",
+    ]
+
+
+def find_submission(target: Path, slug: str) -> Path:
+    for path in candidates(Path(target), slug):
+        if path.is_file():
+            return path
+    raise SubmissionMissing(f"no {slug}.py in {paths.relative(target)} "
+                            f"(looked for {slug}.py, {slug}/{slug}.py and exercises/{slug}/{slug}.py)")
+
+
+def describe_exception(exc: BaseException, path: Path) -> str:
+    """One line: what went wrong and where in the learner's file."""
+    if isinstance(exc, SyntaxError):
+        return f"{type(exc).__name__} in {paths.relative(path)} line {exc.lineno}: {exc.msg}"
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename) == path]
+    where = f" ({paths.relative(path)}:{frames[-1].lineno})" if frames else ""
+    return f"{type(exc).__name__}: {exc}{where}"
+
+
+def load_module(path: Path, name: str) -> ModuleType:
+    """Import the file at ``path`` as module ``name`` (fresh each call)."""
+    path = Path(path).resolve()
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except (Exception, SystemExit) as exc:  # a submission may even call sys.exit()
+        sys.modules.pop(name, None)
+        raise SubmissionImportError(f"could not import {paths.relative(path)}: "
+                                    f"{describe_exception(exc, path)}") from None
+    return module

@@ -1,0 +1,107 @@
+"""The exercise catalogue: one TOML file is the single source of truth."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from . import paths
+
+FORMAT_VERSION = 1
+TRACKS = {
+    "foundations": "Track 1 - foundations from scratch (numpy)",
+    "classical-ml": "Track 2 - classical ML (scikit-learn)",
+    "deep-learning": "Track 3 - deep learning (TensorFlow / Keras 3)",
+    "reinforcement-learning": "Track 4 - reinforcement learning (gymnasium)",
+    "ml-systems": "Track 5 - ML systems",
+}
+DIFFICULTIES = ("easy", "medium", "hard")
+
+
+class ManifestError(ValueError):
+    """The catalogue file is malformed."""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    slug: str
+    title: str
+    track: str
+    difficulty: str
+    points: int
+    budget: float  # seconds the reference's hidden suite may take on 2 CPU cores
+    seed: str  # e.g. "003 #29"
+    seed_title: str  # the seed question's title, in the original Chinese
+    hints: tuple[str, ...]
+    banned: tuple[str, ...] = field(default=())  # modules or dotted functions
+
+    @property
+    def timeout(self) -> float:
+        """Hard wall-clock limit for grading this exercise (visible + hidden)."""
+        return 60.0 + 4.0 * self.budget
+
+    @property
+    def test_timeout(self) -> float:
+        """Limit for a single test (or a single call in secure mode)."""
+        return 20.0 + 2.0 * self.budget
+
+
+def _parse(entry: dict, where: str) -> Exercise:
+    required = ("slug", "title", "track", "difficulty", "points", "budget", "seed", "seed_title", "hints")
+    missing = [key for key in required if key not in entry]
+    if missing:
+        raise ManifestError(f"{where}: missing {', '.join(missing)}")
+    if entry["track"] not in TRACKS:
+        raise ManifestError(f"{where}: unknown track {entry['track']!r} (one of {', '.join(TRACKS)})")
+    if entry["difficulty"] not in DIFFICULTIES:
+        raise ManifestError(f"{where}: difficulty must be one of {', '.join(DIFFICULTIES)}")
+    if not entry["hints"] or not all(isinstance(h, str) and h.strip() for h in entry["hints"]):
+        raise ManifestError(f"{where}: hints must be a non-empty list of non-empty strings")
+    return Exercise(
+        slug=entry["slug"],
+        title=entry["title"],
+        track=entry["track"],
+        difficulty=entry["difficulty"],
+        points=int(entry["points"]),
+        budget=float(entry["budget"]),
+        seed=entry["seed"],
+        seed_title=entry["seed_title"],
+        hints=tuple(entry["hints"]),
+        banned=tuple(entry.get("banned", ())),
+    )
+
+
+def parse_manifest(text: str, source: str = "catalog.toml") -> list[Exercise]:
+    data = tomllib.loads(text)
+    if data.get("format_version") != FORMAT_VERSION:
+        raise ManifestError(f"{source}: format_version must be {FORMAT_VERSION}")
+    entries = data.get("exercises") or []
+    if not entries:
+        raise ManifestError(f"{source}: no [[exercises]] entries")
+    exercises = [_parse(e, f"{source} entry {i + 1} ({e.get('slug', '?')})") for i, e in enumerate(entries)]
+    slugs = [e.slug for e in exercises]
+    duplicates = {s for s in slugs if slugs.count(s) > 1}
+    if duplicates:
+        raise ManifestError(f"{source}: duplicate slugs {sorted(duplicates)}")
+    return exercises
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> tuple[Exercise, ...]:
+    return tuple(parse_manifest(path.read_text(encoding="utf-8"), str(path.name)))
+
+
+def load(path: Path | None = None) -> tuple[Exercise, ...]:
+    return _load(path or paths.MANIFEST)
+
+
+def get(slug: str) -> Exercise:
+    for exercise in load():
+        if exercise.slug == slug:
+            return exercise
+    raise KeyError(f"no exercise called {slug!r}; run `python grade.py list` to see them all")
+
+
+def slugs() -> list[str]:
+    return [e.slug for e in load()]

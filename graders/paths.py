@@ -1,0 +1,46 @@
+"""Where things live. Paths are derived from the slug, never stored."""
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXERCISES = ROOT / "exercises"
+SOLUTIONS = ROOT / "solutions"
+HIDDEN_TESTS = ROOT / "hidden_tests"
+MANIFEST = EXERCISES / "catalog.toml"
+STATE_FILE = ROOT / ".grade-state.json"
+BACKUPS = ROOT / ".grade-backups"
+
+
+def stub_path(slug: str) -> Path:
+    return EXERCISES / slug / f"{slug}.py"
+
+
+def solution_path(slug: str) -> Path:
+    return SOLUTIONS / slug / f"{slug}.py"
+
+
+def visible_tests(slug: str) -> Path:
+    return EXERCISES / slug / f"test_{slug}.py"
+
+
+def hidden_tests(slug: str) -> Path:
+    return HIDDEN_TESTS / slug
+
+
+def statement(slug: str) -> Path:
+    return EXERCISES / slug / "README.md"
+
+
+def data_dir(slug: str) -> Path:
+    """Read-only assets an exercise ships (may not exist)."""
+    return EXERCISES / slug / "data"
+
+
+def relative(path: Path | str) -> str:
+    """A path relative to the kit root when possible, for learner-facing text."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(p)

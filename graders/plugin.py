@@ -1,0 +1,229 @@
+"""The kit's pytest plugin.
+
+* ``learner`` / ``reference`` fixtures: the only way tests reach code (decision 1).
+  The runner chooses what ``learner`` is: the module from a target folder (local
+  mode) or a proxy to a sandboxed worker (secure mode, see ``graders.secure``).
+* ``@pytest.mark.points(n)``: a test's weight in its exercise's score.
+* A recorder that writes one JSON line per collected test and per result, so
+  that a run killed half-way still tells which tests finished.
+"""
+from __future__ import annotations
+
+import json
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from . import banned, loader, manifest, paths
+from .errors import GradingSignal, LearnerTimeout
+
+_LEARNER_FILES = pytest.StashKey[dict]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("grader", "ML interview kit grader")
+    group.addoption("--grader-target", default=None,
+                    help="folder holding the code under test (default: exercises/)")
+    group.addoption("--grader-mode", default="local", choices=("local", "secure"),
+                    help="local: import learner code here; secure: run it in a sandboxed worker")
+    group.addoption("--grader-results", default=None, help="write per-test results as JSON lines here")
+    group.addoption("--grader-test-timeout", type=float, default=None,
+                    help="seconds one test (local) or one call (secure) may take")
+    group.addoption("--grader-banned-check", action="store_true",
+                    help="add a static check for the exercise's banned modules and functions")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_LEARNER_FILES] = {}
+    path = config.getoption("--grader-results", default=None)
+    if path:
+        config.pluginmanager.register(Recorder(Path(path)), "grader-recorder")
+
+
+# --------------------------------------------------------------------------- fixtures
+
+def slug_of(test_path: Path) -> str:
+    """exercises/SLUG/test_SLUG.py and hidden_tests/SLUG/... both name SLUG."""
+    return Path(test_path).resolve().parent.name
+
+
+def _target(config: pytest.Config) -> Path:
+    option = config.getoption("--grader-target")
+    return Path(option).resolve() if option else paths.EXERCISES
+
+
+@pytest.fixture(scope="module")
+def slug(request: pytest.FixtureRequest) -> str:
+    return slug_of(request.path)
+
+
+@pytest.fixture(scope="module")
+def learner(request: pytest.FixtureRequest, slug: str):
+    """The code under test: a module (local mode) or a proxy to it (secure mode)."""
+    config = request.config
+    path = loader.find_submission(_target(config), slug)
+    config.stash[_LEARNER_FILES][slug] = path.resolve()
+    if config.getoption("--grader-mode") == "secure":
+        from .secure import RemoteModule  # imported only in secure mode
+
+        remote = RemoteModule(path, slug, call_timeout=config.getoption("--grader-test-timeout"))
+        yield remote
+        remote.close()
+        return
+    yield loader.load_module(path, f"learner_{slug}")
+
+
+@pytest.fixture(scope="module")
+def reference(slug: str):
+    """The trusted reference solution, always imported in this process."""
+    return loader.load_module(paths.solution_path(slug), f"reference_{slug}")
+
+
+@pytest.fixture(scope="module")
+def data_dir(slug: str) -> Path:
+    """The exercise's read-only assets (exercises/SLUG/data)."""
+    return paths.data_dir(slug)
+
+
+# --------------------------------------------------------------------------- banned-call check
+
+class BannedCallsItem(pytest.Item):
+    """A synthetic test: the submission must not use the exercise's banned libraries."""
+
+    def __init__(self, *, slug: str, **kwargs):
+        super().__init__(**kwargs)
+        self.slug = slug
+        self.add_marker(pytest.mark.points(1))
+
+    def runtest(self) -> None:
+        exercise = manifest.get(self.slug)
+        path = loader.find_submission(_target(self.config), self.slug)
+        found = banned.find_banned(path.read_text(encoding="utf-8", errors="replace"), exercise.banned)
+        if found:
+            raise AssertionError(banned.explain(found, path, self.slug))
+
+    def reportinfo(self):
+        return self.path, None, f"no banned calls in {self.slug}.py"
+
+    def repr_failure(self, excinfo, style=None):
+        return str(excinfo.value)
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
+    if not config.getoption("--grader-banned-check"):
+        return
+    seen = []
+    for item in items:
+        slug = slug_of(item.path)
+        if slug not in seen:
+            seen.append(slug)
+    for slug in seen:
+        try:
+            exercise = manifest.get(slug)
+        except KeyError:
+            continue
+        if exercise.banned:
+            items.append(BannedCallsItem.from_parent(session, name=f"no_banned_calls[{slug}]", slug=slug))
+
+
+# --------------------------------------------------------------------------- per-test timeout (local mode)
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    seconds = item.config.getoption("--grader-test-timeout")
+    use_alarm = bool(seconds) and item.config.getoption("--grader-mode") == "local" and hasattr(signal, "setitimer")
+    if use_alarm:
+        def on_alarm(signum, frame):
+            raise LearnerTimeout(f"took longer than {seconds:g} s - look for an infinite loop or a slow "
+                                 f"Python loop that numpy could vectorise")
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+# --------------------------------------------------------------------------- messages
+
+def short_message(item: pytest.Item, excinfo: pytest.ExceptionInfo) -> tuple[str, str]:
+    """(status, learner-facing message) for a failed phase. Never shows test source."""
+    exc = excinfo.value
+    if isinstance(exc, GradingSignal):
+        return exc.status, str(exc)
+    if isinstance(exc, AssertionError):
+        text = str(exc).split("\nassert ")[0].strip()
+        if not text or text.startswith("assert "):
+            text = "an assertion failed" if visibility_of(item) == "hidden" else text or "assertion failed"
+        return "fail", text
+    if isinstance(exc, pytest.fail.Exception):
+        return "fail", str(exc)
+    learner_file = item.config.stash[_LEARNER_FILES].get(slug_of(item.path))
+    if learner_file is not None:
+        return "error", loader.describe_exception(exc, learner_file)
+    return "error", f"{type(exc).__name__}: {exc}"
+
+
+def visibility_of(item: pytest.Item) -> str:
+    return "hidden" if paths.HIDDEN_TESTS in Path(item.path).resolve().parents else "visible"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    outcome = yield
+    report = outcome.get_result()
+    if call.excinfo is not None and report.failed:
+        status, message = short_message(item, call.excinfo)
+        if call.when == "setup" and status == "fail":
+            status = "error"
+        report.grader = (status, message[:2000])
+
+
+# --------------------------------------------------------------------------- recorder
+
+def points_of(item: pytest.Item) -> float:
+    marker = item.get_closest_marker("points")
+    return float(marker.args[0]) if marker and marker.args else 1.0
+
+
+class Recorder:
+    """Writes JSON lines: one 'collected' event, then one 'result' per test."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.path.write_text("", encoding="utf-8")
+        self.pending: dict[str, dict] = {}
+
+    def _write(self, event: dict) -> None:
+        with self.path.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(event) + "\n")
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        tests = [{"nodeid": i.nodeid, "name": i.name, "points": points_of(i), "visibility": visibility_of(i)}
+                 for i in session.items]
+        self._write({"event": "collected", "tests": tests})
+
+    def pytest_collectreport(self, report) -> None:
+        if report.failed:
+            self._write({"event": "collection_error", "nodeid": report.nodeid,
+                         "message": str(report.longrepr).splitlines()[-1][:500] if report.longrepr else ""})
+
+    def pytest_runtest_logstart(self, nodeid: str, location) -> None:
+        self.pending[nodeid] = {"status": "pass", "message": "", "start": time.perf_counter()}
+
+    def pytest_runtest_logreport(self, report) -> None:
+        state = self.pending.setdefault(report.nodeid, {"status": "pass", "message": "", "start": time.perf_counter()})
+        if report.failed and state["status"] == "pass":
+            state["status"], state["message"] = getattr(report, "grader", ("error", "the test failed"))
+        elif report.skipped and state["status"] == "pass":
+            state["status"], state["message"] = "fail", "skipped: " + str(report.longrepr[-1] if isinstance(report.longrepr, tuple) else "")
+
+    def pytest_runtest_logfinish(self, nodeid: str, location) -> None:
+        state = self.pending.pop(nodeid, None)
+        if state is not None:
+            self._write({"event": "result", "nodeid": nodeid, "status": state["status"],
+                         "message": state["message"], "duration": time.perf_counter() - state["start"]})
