@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from . import banned, loader, manifest, paths
-from .errors import GradingSignal, LearnerTimeout
+from .errors import BannedCall, GradingSignal, LearnerTimeout
 
 _LEARNER_FILES = pytest.StashKey[dict]()
 
@@ -95,14 +95,14 @@ class BannedCallsItem(pytest.Item):
     def __init__(self, *, slug: str, **kwargs):
         super().__init__(**kwargs)
         self.slug = slug
-        self.add_marker(pytest.mark.points(1))
+        self.add_marker(pytest.mark.points(0))  # a gate, not a source of points (see runner)
 
     def runtest(self) -> None:
         exercise = manifest.get(self.slug)
         path = loader.find_submission(_target(self.config), self.slug)
         found = banned.find_banned(path.read_text(encoding="utf-8", errors="replace"), exercise.banned)
         if found:
-            raise AssertionError(banned.explain(found, path, self.slug))
+            raise BannedCall(banned.explain(found, path, self.slug))
 
     def reportinfo(self):
         return self.path, None, f"no banned calls in {self.slug}.py"
@@ -162,6 +162,9 @@ def short_message(item: pytest.Item, excinfo: pytest.ExceptionInfo) -> tuple[str
         return "fail", text
     if isinstance(exc, pytest.fail.Exception):
         return "fail", str(exc)
+    where = getattr(exc, "learner_location", None)
+    if where is not None:
+        return "error", f"{type(exc).__name__}: {exc}" + (f" ({where})" if where else "")
     learner_file = item.config.stash[_LEARNER_FILES].get(slug_of(item.path))
     if learner_file is not None:
         return "error", loader.describe_exception(exc, learner_file)

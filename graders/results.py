@@ -71,9 +71,9 @@ class ExerciseResult:
             return self.error
         if self.tests and all(t.status is Status.PASS for t in self.tests):
             return Status.PASS
-        if any(t.status is Status.PASS for t in self.tests):
+        if any(t.status is Status.PASS and t.max_score > 0 for t in self.tests):
             return Status.PARTIAL
-        worst = [t.status for t in self.tests if t.status is not Status.FAIL]
+        worst = [t.status for t in self.tests if t.status not in (Status.FAIL, Status.PASS)]
         return worst[0] if worst else Status.FAIL
 
     def visible_only(self) -> bool:

@@ -1,0 +1,209 @@
+"""The command line. Each command parses its options and calls one library function."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.table import Table
+
+from . import devcheck, manifest, paths, report, runner, state, submissions
+from .results import Results, Status, percent
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def resolve_target(target: str) -> Path:
+    if target == "exercises":
+        return paths.EXERCISES
+    if target == "solutions":
+        return paths.SOLUTIONS
+    return Path(target)
+
+
+def check_slugs(slugs: tuple[str, ...]) -> list[str]:
+    known = manifest.slugs()
+    unknown = [s for s in slugs if s not in known]
+    if unknown:
+        raise click.UsageError(f"unknown exercise {', '.join(unknown)}; run `python grade.py list` to see them all")
+    return list(slugs)
+
+
+def current_exercise() -> str:
+    """The first exercise (in manifest order) whose last run did not pass."""
+    done = state.load()["exercises"]
+    for slug in manifest.slugs():
+        if done.get(slug, {}).get("status") != "pass":
+            return slug
+    return manifest.slugs()[-1]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """ML interview exercises with auto-graded visible and hidden tests.
+
+    Start with `python grade.py list`, then `show SLUG`, edit exercises/SLUG/SLUG.py,
+    `check SLUG` (visible tests) and `grade SLUG` (your score).
+    """
+
+
+@main.command("list")
+def list_command() -> None:
+    """All exercises, with your status from the last run."""
+    done = state.load()["exercises"]
+    table = Table(title="Exercises (python grade.py show SLUG to start one)", title_justify="left")
+    for column in ("#", "slug", "title", "track", "difficulty", "points", "budget", "status"):
+        table.add_column(column)
+    for i, e in enumerate(manifest.load(), 1):
+        last = done.get(e.slug)
+        status = report.badge(Status(last["status"])) + (" (visible)" if last["kind"] == "check" else "") if last else "-"
+        table.add_row(str(i), e.slug, e.title, e.track, e.difficulty, str(e.points), f"{e.budget:g}s", status)
+    console.print(table)
+
+
+@main.command()
+@click.argument("slug", required=False)
+def show(slug: str | None) -> None:
+    """Print an exercise's statement (default: the current exercise)."""
+    slug = check_slugs((slug,))[0] if slug else current_exercise()
+    console.print(Markdown(paths.statement(slug).read_text(encoding="utf-8")))
+    console.print(f"\nEdit [bold]{paths.relative(paths.stub_path(slug))}[/bold], then run "
+                  f"[bold]python grade.py check {slug}[/bold].")
+
+
+@main.command()
+@click.argument("slug", required=False)
+def check(slug: str | None) -> None:
+    """Run an exercise's visible tests (default: the current exercise)."""
+    slug = check_slugs((slug,))[0] if slug else current_exercise()
+    results = runner.grade([slug], paths.EXERCISES, runner.RunOptions(hidden=False))
+    state.record(results, "check")
+    exercise = results.exercises[0]
+    report.print_exercise(console, exercise)
+    passed = sum(t.status is Status.PASS for t in exercise.tests)
+    if exercise.status is Status.PASS:
+        console.print(f"[green]Visible tests passed ({passed}/{len(exercise.tests)}).[/green] "
+                      f"The hidden tests check more: run [bold]python grade.py grade {slug}[/bold].")
+    else:
+        console.print(f"Visible tests passed: {passed}/{len(exercise.tests)}. Fix the first failure, "
+                      f"or run [bold]python grade.py hint {slug}[/bold].")
+    sys.exit(0 if exercise.status is Status.PASS else 1)
+
+
+@main.command()
+@click.argument("slugs", nargs=-1)
+@click.option("--target", default="exercises", show_default=True,
+              help="exercises, solutions, or a submission folder / .zip holding SLUG.py files")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object (and nothing else) on stdout")
+@click.option("--secure/--local", default=False, show_default=True,
+              help="secure: run the code in a sandboxed worker process, never in the judge")
+@click.option("--workers", default=1, show_default=True, help="exercises graded in parallel")
+def grade(slugs: tuple[str, ...], target: str, as_json: bool, secure: bool, workers: int) -> None:
+    """Score exercises with their visible and hidden tests (default: all)."""
+    chosen = check_slugs(slugs) or None
+    try:
+        with submissions.opened(resolve_target(target)) as folder:
+            results = runner.grade(chosen, folder, runner.RunOptions(secure=secure), workers=workers,
+                                   on_result=None if as_json else lambda r: err_console.print(
+                                       f"graded {r.slug}: {r.score:.1f}/{r.max_score:.0f} ({r.status.value})"))
+    except (FileNotFoundError, submissions.UnsafeSubmission) as exc:
+        raise click.ClickException(str(exc)) from None
+    if target == "exercises":
+        state.record(results, "grade")
+    if as_json:
+        click.echo(results.to_json())
+        return
+    for exercise in results.exercises:
+        if exercise.status is not Status.PASS:
+            report.print_exercise(console, exercise, show_passed=False)
+    console.print(report.summary_table(results))
+    console.print(f"Score: [bold]{results.score:.1f}/{results.max_score:.0f}[/bold] "
+                  f"({percent(results.score, results.max_score):.0f}%), visible and hidden tests.")
+
+
+@main.command()
+@click.argument("slug", required=False)
+def hint(slug: str | None) -> None:
+    """Show the next hint for an exercise (each call reveals one more)."""
+    slug = check_slugs((slug,))[0] if slug else current_exercise()
+    hints = manifest.get(slug).hints
+    index = state.next_hint_index(slug)
+    if index >= len(hints):
+        console.print(f"No more hints for {slug} (all {len(hints)} shown above in earlier calls). "
+                      f"Re-read the statement: python grade.py show {slug}")
+        for i, text in enumerate(hints, 1):
+            console.print(f"[bold]Hint {i}/{len(hints)}[/bold]: {text}")
+        return
+    console.print(f"[bold]Hint {index + 1}/{len(hints)}[/bold] for {slug}: {hints[index]}")
+
+
+@main.command()
+@click.argument("slug")
+@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+def reset(slug: str, yes: bool) -> None:
+    """Restore an exercise's stub (your file is backed up first)."""
+    slug = check_slugs((slug,))[0]
+    stub = paths.stub_path(slug)
+    relative = stub.relative_to(paths.ROOT).as_posix()
+    original = subprocess.run(["git", "show", f"HEAD:{relative}"], cwd=paths.ROOT, capture_output=True)
+    if original.returncode != 0:
+        raise click.ClickException(f"cannot find the original {relative} in git (is this a clone of the kit?)")
+    if not yes:
+        click.confirm(f"Replace {relative} with the original stub?", abort=True)
+    paths.BACKUPS.mkdir(exist_ok=True)
+    backup = paths.BACKUPS / f"{slug}-{time.strftime('%Y%m%d-%H%M%S')}.py"
+    shutil.copy2(stub, backup)
+    stub.write_bytes(original.stdout)
+    console.print(f"Restored {relative}; your version is saved as {paths.relative(backup)}")
+
+
+@main.command()
+@click.option("--interval", default=0.5, show_default=True, help="seconds between checks for changes")
+@click.option("--max-runs", default=0, hidden=True, help="stop after this many test runs (for tests)")
+def watch(interval: float, max_runs: int) -> None:
+    """Re-run the current exercise's visible tests whenever you save; move on when they pass."""
+    from .watch import watch_loop
+
+    watch_loop(console, interval, max_runs)
+
+
+@main.group()
+def dev() -> None:
+    """Kit-author commands."""
+
+
+@dev.command("check")
+@click.argument("slugs", nargs=-1)
+@click.option("--mode", type=click.Choice(["local", "secure", "both"]), default="both", show_default=True)
+@click.option("--workers", default=2, show_default=True)
+def dev_check(slugs: tuple[str, ...], mode: str, workers: int) -> None:
+    """Prove every suite passes on solutions/ and the untouched stubs score 0."""
+    modes = ("local", "secure") if mode == "both" else (mode,)
+
+    def show(r: devcheck.CheckReport) -> None:
+        budget = manifest.get(r.slug).budget
+        times = ", ".join(f"{m} {t:.1f}s" for m, t in r.timings.items())
+        mark = "[green]ok[/green]" if r.ok else "[red]FAIL[/red]"
+        console.print(f"{mark} {r.slug:24} budget {budget:g}s; reference run {times}")
+        for problem in r.problems:
+            console.print(f"     - {problem}")
+
+    general, reports = devcheck.run(check_slugs(slugs) or None, modes, workers, on_report=show)
+    for problem in general:
+        console.print(f"[red]FAIL[/red] {problem}")
+    failed = [r.slug for r in reports if not r.ok]
+    if failed or general:
+        console.print(f"[red]dev check failed[/red] for {', '.join(failed) or 'the kit layout'}")
+        sys.exit(1)
+    console.print(f"[green]dev check passed[/green]: {len(reports)} exercises, modes {', '.join(modes)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+"""Grade exercises: run their suites in a pytest subprocess and build Results.
+
+One subprocess per exercise keeps a crash, a hang or leaked state in learner
+code from touching the grader or the next exercise. The plugin streams one JSON
+line per test, so a run killed at its time limit still keeps finished tests;
+tests that never reported get the status of what stopped the run.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from . import loader, manifest, paths
+from .errors import SubmissionMissing
+from .manifest import Exercise
+from .results import ExerciseResult, Results, Status, TestResult
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    visible: bool = True
+    hidden: bool = True
+    secure: bool = False
+    banned_check: bool = True
+    timeout_scale: float = 1.0  # multiplies the manifest's time limits
+
+
+def subprocess_env(extra: dict | None = None) -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(paths.ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env.update(extra or {})
+    return env
+
+
+def pytest_command(exercise: Exercise, target: Path, results_file: Path, options: RunOptions) -> list[str]:
+    suites = []
+    if options.visible:
+        suites.append(str(paths.visible_tests(exercise.slug)))
+    if options.hidden:
+        suites.append(str(paths.hidden_tests(exercise.slug)))
+    command = [sys.executable, "-m", "pytest", *suites, "-q", "--tb=no", "--no-header", "-p", "no:cacheprovider",
+               "--rootdir", str(paths.ROOT), "-o", "addopts=--import-mode=importlib",
+               "--grader-target", str(target), "--grader-mode", "secure" if options.secure else "local",
+               "--grader-results", str(results_file),
+               "--grader-test-timeout", str(exercise.test_timeout * options.timeout_scale)]
+    if options.banned_check and exercise.banned:
+        command.append("--grader-banned-check")
+    return command
+
+
+def run_with_limit(command: list[str], timeout: float, env: dict) -> tuple[int | None, str]:
+    """Run ``command`` in its own process group; kill the whole group at the limit.
+
+    Returns (exit code or None when killed, the tail of its output)."""
+    with tempfile.TemporaryFile() as output:
+        process = subprocess.Popen(command, cwd=paths.ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            code = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            code = None
+        finally:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            process.wait()
+        output.seek(0)
+        tail = output.read()[-4000:].decode("utf-8", "replace")
+    return code, tail
+
+
+def read_events(results_file: Path) -> list[dict]:
+    events = []
+    if results_file.exists():
+        for line in results_file.read_text(encoding="utf-8").splitlines():
+            try:
+                events.append(json.loads(line))
+            except json.JSONDecodeError:
+                break  # a line cut short by a kill
+    return events
+
+
+def build_result(exercise: Exercise, events: list[dict], code: int | None, limit: float,
+                 secure: bool = False) -> ExerciseResult:
+    """Turn the plugin's event stream into an ExerciseResult with scaled points."""
+    collected = next((e["tests"] for e in events if e["event"] == "collected"), None)
+    finished = {e["nodeid"]: e for e in events if e["event"] == "result"}
+    collection_errors = [e for e in events if e["event"] == "collection_error"]
+    result = ExerciseResult(exercise.slug, float(exercise.points))
+    if collection_errors or not collected:
+        result.error = Status.TIMEOUT if code is None else Status.ERROR
+        result.message = ("the grader could not load this exercise's tests - ask your instructor"
+                          if collection_errors else
+                          f"grading stopped before any test ran ({'time limit' if code is None else 'exit code ' + str(code)})")
+        return result
+    total = sum(t["points"] for t in collected) or 1.0  # the banned-calls gate weighs 0
+    for test in collected:
+        share = exercise.points * test["points"] / total
+        event = finished.get(test["nodeid"])
+        if event is None:
+            status = Status.TIMEOUT if code is None else Status.CRASH
+            message = (f"not run: grading this exercise hit its {limit:g} s limit" if code is None
+                       else "not run: the test process died (crash, os._exit or a fatal signal)")
+            result.tests.append(TestResult(test["name"], status, share, test["visibility"], message))
+        else:
+            result.tests.append(TestResult(test["name"], Status(event["status"]), share, test["visibility"],
+                                           event["message"], event["duration"]))
+    if not secure:
+        apply_banned_gate(result)
+    return result
+
+
+BANNED_CHECK_PREFIX = "no_banned_calls"
+
+
+def apply_banned_gate(result: ExerciseResult) -> None:
+    """Local mode has no runtime enforcement: a banned import found statically voids the exercise."""
+    if any(t.name.startswith(BANNED_CHECK_PREFIX) and t.status is Status.BANNED for t in result.tests):
+        for test in result.tests:
+            if test.status is Status.PASS:
+                test.status = Status.BANNED
+                test.message = "scored 0: this submission uses a library the exercise bans (see no_banned_calls)"
+
+
+def grade_exercise(exercise: Exercise, target: Path, options: RunOptions = RunOptions()) -> ExerciseResult:
+    start = time.perf_counter()
+    try:
+        loader.find_submission(target, exercise.slug)
+    except SubmissionMissing as exc:
+        return ExerciseResult(exercise.slug, float(exercise.points), error=Status.MISSING, message=str(exc))
+    limit = exercise.timeout * options.timeout_scale
+    with tempfile.TemporaryDirectory(prefix="grade-") as scratch:
+        results_file = Path(scratch) / "events.jsonl"
+        code, _tail = run_with_limit(pytest_command(exercise, target, results_file, options), limit, subprocess_env())
+        result = build_result(exercise, read_events(results_file), code, limit, options.secure)
+    result.duration = time.perf_counter() - start
+    return result
+
+
+def grade(slugs: Iterable[str] | None, target: Path, options: RunOptions = RunOptions(), workers: int = 1,
+          on_result: Callable[[ExerciseResult], None] | None = None) -> Results:
+    """Grade several exercises (all by default), ``workers`` at a time, in manifest order."""
+    exercises = [manifest.get(s) for s in slugs] if slugs else list(manifest.load())
+    target = Path(target).resolve()
+
+    def one(exercise: Exercise) -> ExerciseResult:
+        result = grade_exercise(exercise, target, options)
+        if on_result:
+            on_result(result)
+        return result
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        return Results(list(pool.map(one, exercises)))

@@ -1,0 +1,289 @@
+"""Secure mode, judge side: ``learner`` becomes a proxy to a sandboxed worker.
+
+The judge (the pytest process holding hidden tests and the reference) never
+imports learner code. Each attribute call on the proxy is one request to the
+worker; arguments and results cross as validated data (see wire.py); objects
+that are not data stay in the worker behind a ``RemoteHandle``. A call that
+runs too long, a worker that dies, floods memory or breaks the protocol raises
+the matching GradingSignal, and the next call starts a fresh worker.
+"""
+from __future__ import annotations
+
+import ast
+import builtins
+import os
+import select
+import signal
+import time
+from pathlib import Path
+from typing import Any
+
+from . import manifest, paths, wire
+from .errors import (BannedCall, LearnerCrash, LearnerMemory, LearnerTimeout, ProtocolViolation,
+                     SubmissionImportError)
+from .sandbox import Limits, WorkerProcess
+
+PRELOADABLE = ("numpy", "tensorflow", "keras", "sklearn", "gymnasium")
+MAX_RESTARTS = 25
+_REMOTE_TYPES: dict[str, type] = {}
+
+
+class RemoteException(Exception):
+    """Mixin for exceptions raised by learner code in the worker."""
+
+    learner_location = ""
+
+
+def remote_exception(name: str, message: str, where: str) -> Exception:
+    """An exception of the same builtin type, so pytest.raises(ValueError) works in both modes."""
+    base = getattr(builtins, name, None)
+    if not (isinstance(base, type) and issubclass(base, Exception)) or issubclass(base, (StopIteration, StopAsyncIteration)):
+        base = RuntimeError
+        message = f"{name}: {message}"
+    if name not in _REMOTE_TYPES:
+        _REMOTE_TYPES[name] = type(base.__name__, (base, RemoteException), {"__module__": "builtins"})
+    exc = _REMOTE_TYPES[name](message)
+    exc.learner_location = where
+    return exc
+
+
+def preload_for(slug: str) -> list[str]:
+    """Heavy libraries the stub imports at top level (loaded before the sandbox's hook is armed)."""
+    try:
+        tree = ast.parse(paths.stub_path(slug).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError):
+        return ["numpy"]
+    names = set()
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            names.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+    return [n for n in PRELOADABLE if n in names or n == "numpy"]
+
+
+def limits_for(exercise: manifest.Exercise) -> Limits:
+    heavy = any(m in ("tensorflow", "keras") for m in preload_for(exercise.slug))
+    return Limits(memory_mb=6144 if heavy else 2048, cpu_seconds=int(exercise.timeout * 2) + 30)
+
+
+class RemoteHandle:
+    """An object living in the worker. Attribute access and calls are forwarded."""
+
+    def __init__(self, owner: "RemoteModule", handle_id: int, type_name: str, generation: int) -> None:
+        object.__setattr__(self, "_owner", owner)
+        object.__setattr__(self, "_id", handle_id)
+        object.__setattr__(self, "_type", type_name)
+        object.__setattr__(self, "_generation", generation)
+
+    def __repr__(self) -> str:
+        return f"<{self._type} in the sandbox>"
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self._owner._getattr(name, self)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._owner._call(None, self, args, kwargs)
+
+    def _grader_describe(self) -> dict:
+        return self._owner._request({"op": "describe", "target": self._owner._handle_id(self)})
+
+
+class RemoteModule:
+    """The learner's module, seen from the judge."""
+
+    def __init__(self, path: Path, slug: str, call_timeout: float | None = None,
+                 hide_also: list[str] | None = None) -> None:
+        self._path, self._slug = Path(path), slug
+        exercise = manifest.get(slug)
+        self._banned = list(exercise.banned)
+        self._limits = limits_for(exercise)
+        self._timeout = call_timeout or exercise.test_timeout
+        self._hide_also = hide_also or [str(Path(path).resolve().parent.parent)]
+        self._worker: WorkerProcess | None = None
+        self._attributes: dict[str, str] = {}
+        self._generation = 0
+        self._restarts = 0
+        self._seq = 0
+        self._callbacks: dict[int, Any] = {}
+        self._start()
+
+    # -------------------------------------------------------------- worker lifecycle
+    def _start(self) -> None:
+        if self._restarts >= MAX_RESTARTS:
+            raise LearnerCrash(f"gave up restarting the sandbox for {self._slug} after {MAX_RESTARTS} crashes")
+        self._restarts += 1
+        self._generation += 1
+        self._worker = WorkerProcess(self._path, self._slug, self._banned, preload_for(self._slug), self._limits,
+                                     self._hide_also)
+        reply = self._receive(time.monotonic() + self._timeout + 60.0, starting=True)
+        if reply.get("op") == "import_error":
+            where = f" ({reply.get('where')})" if reply.get("where") else ""
+            detail = f"{reply.get('type')}: {reply.get('message')}{where}"
+            self._kill()
+            if reply.get("status") == "banned":
+                raise BannedCall(f"could not import {self._slug}.py: it imports {reply.get('banned')}, "
+                                 f"which this exercise bans")
+            raise SubmissionImportError(f"could not import {paths.relative(self._path)}: {detail}")
+        if reply.get("op") != "ready" or not isinstance(reply.get("attributes"), dict):
+            self._kill()
+            raise ProtocolViolation("the sandboxed worker did not start properly")
+        self._attributes = {str(k): str(v) for k, v in reply["attributes"].items()}
+
+    def _kill(self) -> None:
+        if self._worker is not None:
+            self._worker.kill()
+            self._worker = None
+
+    def close(self) -> None:
+        self._kill()
+
+    def _ensure_worker(self) -> None:
+        if self._worker is None:
+            self._start()
+
+    # -------------------------------------------------------------- messages
+    def _receive(self, deadline: float, starting: bool = False) -> dict:
+        worker = self._worker
+        remaining = deadline - time.monotonic()
+        ready, _, _ = select.select([worker.fd_in], [], [], max(0.0, remaining))
+        if not ready:
+            self._kill()
+            if starting:
+                raise LearnerTimeout(f"importing {self._slug}.py took longer than the time limit "
+                                     f"- is there an infinite loop at module level?")
+            raise LearnerTimeout(f"the call took longer than {self._timeout:g} s - look for an infinite loop "
+                                 f"or a slow Python loop that numpy could vectorise")
+        try:
+            return wire.receive(worker.fd_in)
+        except EOFError:
+            raise self._death() from None
+        except (wire.WireError, ValueError, OSError) as exc:
+            self._kill()
+            raise ProtocolViolation(f"the sandboxed worker broke the protocol ({str(exc)[:120]})") from None
+
+    def _death(self) -> Exception:
+        """The worker closed its channel: find out why and say so."""
+        process = self._worker.process
+        try:
+            code = process.wait(timeout=5)
+        except Exception:  # noqa: BLE001
+            code = None
+        self._kill()
+        if code is not None and code < 0 and -code == signal.SIGXCPU:
+            return LearnerTimeout("the code used up its CPU time limit")
+        if code is not None and code < 0 and -code == signal.SIGXFSZ:
+            return LearnerCrash("the code wrote a file larger than the sandbox allows")
+        if code is not None and code < 0 and -code == signal.SIGKILL:
+            return LearnerMemory("the worker was killed (most likely it ran out of memory)")
+        return LearnerCrash(f"the code ended the worker process (exit status {code}): "
+                            f"do not call sys.exit/os._exit or crash the interpreter")
+
+    def _handle_id(self, handle: RemoteHandle) -> int:
+        if handle._owner is not self or handle._generation != self._generation or self._worker is None:
+            raise LearnerCrash("this object was lost when the sandboxed worker restarted after an earlier failure")
+        return handle._id
+
+    def _encode_arg(self, value: Any) -> dict:
+        if isinstance(value, RemoteHandle):
+            return {"__handle__": self._handle_id(value)}
+        if callable(value):
+            callback_id = len(self._callbacks) + 1
+            self._callbacks[callback_id] = value
+            return {"__callback__": callback_id}
+        raise TypeError(f"cannot pass a {type(value).__name__} to the sandboxed code; pass data")
+
+    def _decode_result(self, tag: str, value: dict) -> Any:
+        if tag == "__handle__" and isinstance(value.get("__handle__"), int):
+            return RemoteHandle(self, value["__handle__"], str(value.get("type", "object"))[:60], self._generation)
+        raise wire.WireError("the worker may not send callbacks")
+
+    def _request(self, message: dict) -> Any:
+        self._ensure_worker()
+        self._seq += 1
+        message["seq"] = self._seq
+        deadline = time.monotonic() + self._timeout
+        try:
+            wire.send(self._worker.fd_out, message)
+        except (BrokenPipeError, OSError):
+            raise self._death() from None
+        while True:
+            reply = self._receive(deadline)
+            op = reply.get("op")
+            if op == "callback":
+                self._run_callback(reply)
+                continue
+            if reply.get("seq") != self._seq:
+                self._kill()
+                raise ProtocolViolation("the sandboxed worker answered out of turn")
+            if op == "result":
+                if reply.get("callable"):
+                    return _CALLABLE
+                try:
+                    return wire.decode(reply.get("value"), self._decode_result)
+                except wire.WireError as exc:
+                    self._kill()
+                    raise ProtocolViolation(f"the sandboxed worker sent a malformed result ({exc})") from None
+            if op == "error":
+                raise self._error(reply)
+            self._kill()
+            raise ProtocolViolation(f"unexpected message {str(op)[:40]!r} from the sandboxed worker")
+
+    def _error(self, reply: dict) -> Exception:
+        status = reply.get("status")
+        message = str(reply.get("message", ""))[:1000]
+        if status == "banned":
+            return BannedCall(f"the code imported {reply.get('banned')}, which this exercise bans")
+        if status == "memory":
+            return LearnerMemory(f"ran out of memory ({self._limits.memory_mb} MB limit): {message[:200]}")
+        return remote_exception(str(reply.get("type", "RuntimeError"))[:60], message, str(reply.get("where", ""))[:200])
+
+    def _run_callback(self, request: dict) -> None:
+        function = self._callbacks.get(request.get("id"))
+        try:
+            if function is None:
+                raise ProtocolViolation("unknown callback")
+            args = wire.decode(request.get("args", []), self._decode_result)
+            kwargs = wire.decode(request.get("kwargs", {"__dict__": []}), self._decode_result)
+            value = function(*args, **kwargs)
+            reply = {"op": "callback_result", "value": wire.encode(value, self._encode_arg)}
+        except wire.WireError as exc:
+            self._kill()
+            raise ProtocolViolation(f"the sandboxed worker sent malformed callback arguments ({exc})") from None
+        except Exception as exc:  # noqa: BLE001 - report the judge's error back to the learner's code
+            reply = {"op": "callback_error", "type": type(exc).__name__, "message": str(exc)[:500]}
+        wire.send(self._worker.fd_out, reply)
+
+    # -------------------------------------------------------------- the proxy surface
+    def _call(self, name: str | None, target: RemoteHandle | None, args: tuple, kwargs: dict) -> Any:
+        self._ensure_worker()
+        message = {"op": "call", "name": name,
+                   "target": None if target is None else self._handle_id(target),
+                   "args": wire.encode(list(args), self._encode_arg),
+                   "kwargs": wire.encode(dict(kwargs), self._encode_arg)}
+        return self._request(message)
+
+    def _getattr(self, name: str, target: RemoteHandle) -> Any:
+        value = self._request({"op": "getattr", "name": name, "target": self._handle_id(target)})
+        if value is _CALLABLE:
+            return lambda *args, **kwargs: self._call(name, target, args, kwargs)
+        return value
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        self._ensure_worker()
+        kind = self._attributes.get(name)
+        if kind is None:
+            raise AttributeError(f"{self._slug}.py has no attribute {name!r} - check the function's name "
+                                 f"against the statement (python grade.py show {self._slug})")
+        if kind == "callable":
+            function = lambda *args, **kwargs: self._call(name, None, args, kwargs)  # noqa: E731
+            function.__name__ = name
+            return function
+        return self._request({"op": "getattr", "name": name, "target": None})
+
+
+_CALLABLE = object()

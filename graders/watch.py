@@ -1,0 +1,64 @@
+"""Watch mode: re-run the current exercise's visible tests on save, like rustlings."""
+from __future__ import annotations
+
+import time
+
+from rich.console import Console
+
+from . import manifest, paths, report, runner, state
+from .results import Status
+
+
+def _mtime(slug: str) -> float:
+    try:
+        return paths.stub_path(slug).stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def next_pending(after: str | None = None) -> str | None:
+    done = state.load()["exercises"]
+    slugs = manifest.slugs()
+    start = slugs.index(after) + 1 if after in slugs else 0
+    for slug in slugs[start:] + slugs[:start]:
+        if done.get(slug, {}).get("status") != "pass":
+            return slug
+    return None
+
+
+def run_visible(console: Console, slug: str) -> bool:
+    results = runner.grade([slug], paths.EXERCISES, runner.RunOptions(hidden=False))
+    state.record(results, "check")
+    exercise = results.exercises[0]
+    console.clear()
+    report.print_exercise(console, exercise, show_passed=False)
+    return exercise.status is Status.PASS
+
+
+def watch_loop(console: Console, interval: float = 0.5, max_runs: int = 0, debounce: float = 0.2) -> None:
+    """Poll the current stub's modification time; ``max_runs`` > 0 stops after that many runs."""
+    slug = next_pending()
+    runs = 0
+    while slug is not None:
+        console.print(f"Watching [bold]{paths.relative(paths.stub_path(slug))}[/bold] - save to re-run "
+                      f"its visible tests (Ctrl-C to stop; `python grade.py hint {slug}` for a hint).")
+        passed = run_visible(console, slug)
+        runs += 1
+        if passed:
+            console.print(f"[green]{slug}: visible tests passed.[/green] Run `python grade.py grade {slug}` "
+                          f"for the hidden tests. Moving on.")
+            slug = next_pending(slug)
+            if max_runs and runs >= max_runs:
+                return
+            continue
+        if max_runs and runs >= max_runs:
+            return
+        seen = _mtime(slug)
+        try:
+            while _mtime(slug) == seen:
+                time.sleep(interval)
+            time.sleep(debounce)  # let the editor finish writing
+        except KeyboardInterrupt:
+            console.print("Stopped watching.")
+            return
+    console.print("[green]Every exercise's visible tests pass.[/green] Run `python grade.py grade` for your score.")

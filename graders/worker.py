@@ -1,0 +1,240 @@
+"""The sandboxed worker: imports ONE submission file and answers calls from the judge.
+
+Started by graders.sandbox inside its namespaces and limits, from a copy of this
+file in the scratch folder (no package imports). Before the submission is
+imported it installs an audit hook - which Python code cannot remove - that
+blocks the exercise's banned modules, new processes, signals to other
+processes, sockets, loading native code and, where the OS gave no filesystem
+isolation, reading the kit's or other students' files.
+"""
+from __future__ import annotations
+
+import builtins
+import importlib.util
+import json
+import os
+import sys
+import traceback
+
+KIT_DIR = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, KIT_DIR)  # python -I leaves the script's folder out of sys.path
+import wire  # noqa: E402 - a copy next to this file
+
+BLOCKED_EVENTS = {
+    "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty", "subprocess.Popen",
+    "pty.spawn", "socket.connect", "socket.bind", "socket.sendto", "socket.getaddrinfo",
+    "ctypes.dlopen", "ctypes.dlsym", "ctypes.call_function",
+}
+
+
+class SandboxViolation(PermissionError):
+    """Learner code tried something the sandbox forbids."""
+
+
+class State:
+    banned_hit: str | None = None
+    armed = False
+    policy: dict = {}
+
+
+def _matches(name: str, rule: str) -> bool:
+    return name == rule or name.startswith(rule + ".")
+
+
+def audit(event: str, args: tuple) -> None:
+    if not State.armed:
+        return
+    if event == "import":
+        name = args[0] or ""
+        for rule in State.policy["banned"]:
+            if _matches(name, rule):
+                State.banned_hit = name
+                raise SandboxViolation(f"{name} is banned in this exercise")
+        return
+    if event in BLOCKED_EVENTS:
+        raise SandboxViolation(f"{event} is not allowed in the grading sandbox")
+    if event in ("os.kill", "os.killpg", "signal.pthread_kill"):
+        if args and args[0] not in (os.getpid(), 0) or event == "os.killpg":
+            raise SandboxViolation("sending signals to other processes is not allowed in the grading sandbox")
+        return
+    if event == "open" and State.policy.get("deny_paths"):
+        path = args[0]
+        if isinstance(path, (str, bytes)) and not isinstance(path, int):
+            real = os.path.realpath(os.fsdecode(path))
+            if any(real == d or real.startswith(d + os.sep) for d in State.policy["deny_paths"]):
+                raise SandboxViolation(f"reading {real} is not allowed in the grading sandbox")
+            mode = args[1] if len(args) > 1 and isinstance(args[1], str) else "r"
+            if any(c in mode for c in "wax+") and not real.startswith(State.policy["scratch"] + os.sep):
+                raise SandboxViolation(f"writing {real} is not allowed; write only under the working folder")
+
+
+# ------------------------------------------------------------------- objects behind handles
+
+class Registry:
+    def __init__(self) -> None:
+        self.objects: dict[int, object] = {}
+        self.ids: dict[int, int] = {}
+
+    def handle(self, obj: object) -> dict:
+        key = id(obj)
+        if key not in self.ids:
+            self.ids[key] = len(self.objects) + 1
+            self.objects[self.ids[key]] = obj
+        return {"__handle__": self.ids[key], "type": type(obj).__name__}
+
+    def get(self, handle_id: object) -> object:
+        if not isinstance(handle_id, int) or handle_id not in self.objects:
+            raise wire.WireError(f"unknown handle {handle_id!r}")
+        return self.objects[handle_id]
+
+
+def describe(obj: object) -> dict:
+    """Config/weights of a Keras model, or the structure of an sklearn estimator."""
+    module = type(obj).__module__.split(".")[0]
+    if module in ("keras", "tf_keras", "tensorflow"):
+        import models
+        return models.describe_live_model(obj)
+    if hasattr(obj, "get_params"):
+        import estimators
+        return estimators.describe_live_estimator(obj)
+    raise TypeError(f"cannot describe a {type(obj).__name__}")
+
+
+def location(exc: BaseException, path: str) -> str:
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if os.path.realpath(f.filename) == path]
+    return f"{os.path.basename(path)}:{frames[-1].lineno}" if frames else ""
+
+
+class Worker:
+    def __init__(self, fd_in: int, fd_out: int, config: dict) -> None:
+        self.fd_in, self.fd_out, self.config = fd_in, fd_out, config
+        self.registry = Registry()
+        self.module = None
+        self.path = os.path.realpath(config["module_path"])
+
+    def error(self, exc: BaseException) -> dict:
+        status = "error"
+        if State.banned_hit:
+            status = "banned"
+        elif isinstance(exc, MemoryError):
+            status = "memory"
+        elif isinstance(exc, RecursionError):
+            status = "error"
+        name = type(exc).__name__ if type(exc).__module__ == "builtins" else type(exc).__name__
+        if isinstance(exc, SandboxViolation):
+            name = "PermissionError"
+        message = str(exc)[:1000]
+        if isinstance(exc, SystemExit):
+            message = f"the code called sys.exit({exc.code!r})"
+        return {"op": "error", "type": name, "message": message, "status": status,
+                "where": location(exc, self.path), "banned": State.banned_hit}
+
+    def callback(self, callback_id: int):
+        def call_judge(*args, **kwargs):
+            wire.send(self.fd_out, {"op": "callback", "id": callback_id,
+                                    "args": wire.encode(list(args), self.registry.handle),
+                                    "kwargs": wire.encode(kwargs, self.registry.handle)})
+            reply = wire.receive(self.fd_in)
+            if reply.get("op") == "callback_result":
+                return wire.decode(reply["value"], self.on_tag)
+            raise RuntimeError(f"the grader's function raised {reply.get('type')}: {reply.get('message')}")
+        return call_judge
+
+    def on_tag(self, tag: str, value: dict):
+        if tag == "__handle__":
+            return self.registry.get(value["__handle__"])
+        return self.callback(value["__callback__"])
+
+    def import_module(self) -> dict:
+        try:
+            spec = importlib.util.spec_from_file_location(self.config["slug"], self.path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[self.config["slug"]] = module
+            spec.loader.exec_module(module)
+        except BaseException as exc:  # noqa: BLE001 - report anything, even SystemExit
+            reply = self.error(exc)
+            if isinstance(exc, SyntaxError):
+                reply["where"] = f"{os.path.basename(self.path)}:{exc.lineno}"
+            reply["op"] = "import_error"
+            return reply
+        self.module = module
+        attributes = {}
+        for name, value in vars(module).items():
+            if not name.startswith("_"):
+                attributes[name] = "callable" if callable(value) else "value"
+        return {"op": "ready", "attributes": attributes}
+
+    def handle_request(self, request: dict) -> dict:
+        op = request.get("op")
+        target = self.module if request.get("target") is None else self.registry.get(request["target"])
+        if op == "describe":
+            return {"op": "result", "value": wire.encode(describe(target), self.registry.handle)}
+        name = request.get("name")
+        if op == "getattr":
+            value = getattr(target, name)
+            if callable(value):
+                return {"op": "result", "callable": True}
+            return {"op": "result", "value": wire.encode(value, self.registry.handle)}
+        if op == "call":
+            function = target if name is None else getattr(target, name)
+            args = wire.decode(request.get("args", []), self.on_tag)
+            kwargs = wire.decode(request.get("kwargs", {"__dict__": []}), self.on_tag)
+            if not isinstance(args, list) or not isinstance(kwargs, dict):
+                raise wire.WireError("bad call")
+            value = function(*args, **kwargs)
+            return {"op": "result", "value": wire.encode(value, self.registry.handle)}
+        raise wire.WireError(f"unknown op {op!r}")
+
+    def serve(self) -> None:
+        wire.send(self.fd_out, self.import_module())
+        while True:
+            try:
+                request = wire.receive(self.fd_in)
+            except EOFError:
+                return
+            State.banned_hit = None
+            try:
+                reply = self.handle_request(request)
+            except wire.WireError:
+                raise
+            except BaseException as exc:  # noqa: BLE001 - learner code may raise anything
+                reply = self.error(exc)
+            reply["seq"] = request.get("seq")
+            try:
+                wire.send(self.fd_out, reply)
+            except TypeError as exc:  # a result that is not data and could not become a handle
+                wire.send(self.fd_out, {"op": "error", "type": "TypeError", "message": str(exc),
+                                        "status": "error", "where": "", "seq": request.get("seq")})
+
+
+def main() -> None:
+    fd_in, fd_out = int(sys.argv[1]), int(sys.argv[2])
+    config = json.loads(sys.argv[3])
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):  # learner output goes nowhere; the protocol has its own pipes
+        os.dup2(devnull, fd)
+    os.chdir(config["scratch"])
+    sys.path.remove(KIT_DIR)
+    sys.path.insert(0, config["scratch"])
+    sys.path.append(KIT_DIR)  # for models.py / estimators.py when describing objects
+    os.environ["KIT_DATA_DIR"] = config.get("data_dir") or ""
+    os.environ["TMPDIR"] = config["scratch"]
+    for name in config.get("preload", []):
+        try:
+            __import__(name)
+        except ImportError:
+            pass
+    import models  # noqa: F401 - imported before the hook so describing models needs no new imports
+    try:
+        import estimators  # noqa: F401
+    except ImportError:
+        pass
+    State.policy = {"banned": config.get("banned", []), "deny_paths": config.get("deny_paths", []),
+                    "scratch": os.path.realpath(config["scratch"])}
+    sys.addaudithook(audit)
+    State.armed = True
+    Worker(fd_in, fd_out, config).serve()
+
+
+if __name__ == "__main__":
+    main()
