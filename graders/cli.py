@@ -174,6 +174,46 @@ def watch(interval: float, max_runs: int) -> None:
     watch_loop(console, interval, max_runs)
 
 
+@main.command()
+@click.argument("submissions_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="folder for grades.csv and STUDENT/results.json")
+@click.option("--exercises", "exercise_list", default="", help="comma-separated slugs (default: all)")
+@click.option("--workers", default=2, show_default=True, help="submissions graded in parallel")
+@click.option("--secure/--insecure", default=True, show_default=True,
+              help="secure runs student code only in sandboxed workers, never in the judge")
+@click.option("--regrade", is_flag=True, help="grade again students who already have results.json")
+def batch(submissions_dir: Path, out: Path, exercise_list: str, workers: int, secure: bool, regrade: bool) -> None:
+    """Grade a folder of submissions (one folder or .zip per student)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from . import batch as batch_module
+
+    slugs = check_slugs(tuple(s.strip() for s in exercise_list.split(",") if s.strip())) or None
+    students = batch_module.find_submissions(submissions_dir)
+    if not students:
+        raise click.ClickException(f"no submissions in {submissions_dir} (expected one folder or .zip per student)")
+    counts = {"failures": 0, "resumed": 0}
+    start = time.perf_counter()
+    with Progress(TextColumn("[bold]grading"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[info]}"),
+                  TimeElapsedColumn(), console=err_console) as progress:
+        task = progress.add_task("students", total=len(students), info="")
+
+        def done(student: str, results: Results, resumed: bool) -> None:
+            counts["resumed"] += resumed
+            counts["failures"] += any(e.status not in (Status.PASS, Status.PARTIAL, Status.FAIL)
+                                      for e in results.exercises)
+            progress.advance(task)
+            finished = progress.tasks[0].completed
+            rate = 60 * finished / max(time.perf_counter() - start, 1e-9)
+            progress.update(task, info=f"{counts['failures']} with errors, {counts['resumed']} resumed, "
+                                       f"{rate:.1f} students/min")
+
+        graded = batch_module.run_batch(submissions_dir, out, slugs, workers, secure, regrade, on_done=done)
+    console.print(report.batch_table(graded))
+    console.print(f"Wrote {out / 'grades.csv'} and {len(graded)} results.json files.")
+
+
 @main.group()
 def dev() -> None:
     """Kit-author commands."""

@@ -44,7 +44,7 @@ class Exercise:
     @property
     def test_timeout(self) -> float:
         """Limit for a single test (or a single call in secure mode)."""
-        return 20.0 + 2.0 * self.budget
+        return 5.0 + 2.0 * self.budget
 
 
 def _parse(entry: dict, where: str) -> Exercise:

@@ -31,6 +31,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--grader-results", default=None, help="write per-test results as JSON lines here")
     group.addoption("--grader-test-timeout", type=float, default=None,
                     help="seconds one test (local) or one call (secure) may take")
+    group.addoption("--grader-hide", action="append", default=[],
+                    help="secure mode: a folder the sandbox must hide (repeatable)")
     group.addoption("--grader-banned-check", action="store_true",
                     help="add a static check for the exercise's banned modules and functions")
 
@@ -68,7 +70,8 @@ def learner(request: pytest.FixtureRequest, slug: str):
     if config.getoption("--grader-mode") == "secure":
         from .secure import RemoteModule  # imported only in secure mode
 
-        remote = RemoteModule(path, slug, call_timeout=config.getoption("--grader-test-timeout"))
+        hide = [str(_target(config)), *config.getoption("--grader-hide")]
+        remote = RemoteModule(path, slug, call_timeout=config.getoption("--grader-test-timeout"), hide_also=hide)
         yield remote
         remote.close()
         return

@@ -10,7 +10,7 @@ STYLE = {
     Status.PASS: ("green", "pass"), Status.PARTIAL: ("yellow", "partial"), Status.FAIL: ("red", "fail"),
     Status.ERROR: ("red", "error"), Status.TIMEOUT: ("magenta", "timeout"), Status.MEMORY: ("magenta", "memory"),
     Status.CRASH: ("magenta", "crash"), Status.PROTOCOL: ("magenta", "protocol"), Status.BANNED: ("red", "banned"),
-    Status.MISSING: ("dim", "missing"),
+    Status.MISSING: ("dim", "missing"), Status.REFUSED: ("red", "refused"),
 }
 
 
@@ -55,3 +55,22 @@ def print_exercise(console: Console, exercise: ExerciseResult, show_passed: bool
         console.print(f"{badge(exercise.status)} {exercise.slug}: {exercise.message}")
     if exercise.tests:
         console.print(tests_table(exercise, show_passed))
+
+
+def batch_table(graded: dict[str, Results]) -> Table:
+    """Per-exercise summary of a batch: mean score and how many passed."""
+    table = Table(title=f"Batch summary ({len(graded)} students)", title_justify="left")
+    for column in ("exercise", "mean score", "passed", "partial", "0 points", "errors"):
+        table.add_column(column, justify="right" if column != "exercise" else "left")
+    by_slug: dict[str, list[ExerciseResult]] = {}
+    for results in graded.values():
+        for exercise in results.exercises:
+            by_slug.setdefault(exercise.slug, []).append(exercise)
+    for slug, rows in by_slug.items():
+        mean = sum(e.score for e in rows) / len(rows)
+        table.add_row(slug, f"{mean:.1f}/{rows[0].max_score:.0f}",
+                      str(sum(e.status is Status.PASS for e in rows)),
+                      str(sum(e.status is Status.PARTIAL for e in rows)),
+                      str(sum(e.score == 0 for e in rows)),
+                      str(sum(e.status not in (Status.PASS, Status.PARTIAL, Status.FAIL) for e in rows)))
+    return table

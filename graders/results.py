@@ -19,6 +19,7 @@ class Status(str, Enum):
     PROTOCOL = "protocol"
     BANNED = "banned"
     MISSING = "missing"
+    REFUSED = "refused"  # the submission archive itself was refused (unsafe zip)
     PARTIAL = "partial"  # exercises only: some tests passed
 
 

@@ -32,6 +32,7 @@ class RunOptions:
     secure: bool = False
     banned_check: bool = True
     timeout_scale: float = 1.0  # multiplies the manifest's time limits
+    hide: tuple[str, ...] = ()  # extra folders the sandbox hides (other students' submissions)
 
 
 def subprocess_env(extra: dict | None = None) -> dict:
@@ -54,6 +55,8 @@ def pytest_command(exercise: Exercise, target: Path, results_file: Path, options
                "--grader-target", str(target), "--grader-mode", "secure" if options.secure else "local",
                "--grader-results", str(results_file),
                "--grader-test-timeout", str(exercise.test_timeout * options.timeout_scale)]
+    for folder in options.hide:
+        command += ["--grader-hide", str(folder)]
     if options.banned_check and exercise.banned:
         command.append("--grader-banned-check")
     return command

@@ -25,6 +25,8 @@ from .sandbox import Limits, WorkerProcess
 
 PRELOADABLE = ("numpy", "tensorflow", "keras", "sklearn", "gymnasium")
 MAX_RESTARTS = 25
+REPEATED_TIMEOUTS = 2
+SHORT_LIMIT = 3.0
 _REMOTE_TYPES: dict[str, type] = {}
 
 
@@ -101,13 +103,14 @@ class RemoteModule:
         self._banned = list(exercise.banned)
         self._limits = limits_for(exercise)
         self._timeout = call_timeout or exercise.test_timeout
-        self._hide_also = hide_also or [str(Path(path).resolve().parent.parent)]
+        self._hide_also = hide_also or [str(Path(path).resolve().parent)]
         self._worker: WorkerProcess | None = None
         self._attributes: dict[str, str] = {}
         self._generation = 0
         self._restarts = 0
         self._seq = 0
         self._callbacks: dict[int, Any] = {}
+        self._timeouts = 0
         self._start()
 
     # -------------------------------------------------------------- worker lifecycle
@@ -151,6 +154,7 @@ class RemoteModule:
         ready, _, _ = select.select([worker.fd_in], [], [], max(0.0, remaining))
         if not ready:
             self._kill()
+            self._timeouts += 1
             if starting:
                 raise LearnerTimeout(f"importing {self._slug}.py took longer than the time limit "
                                      f"- is there an infinite loop at module level?")
@@ -204,7 +208,9 @@ class RemoteModule:
         self._ensure_worker()
         self._seq += 1
         message["seq"] = self._seq
-        deadline = time.monotonic() + self._timeout
+        # after repeated timeouts, later calls get a short limit so one endless loop cannot eat the whole budget
+        limit = self._timeout if self._timeouts < REPEATED_TIMEOUTS else min(self._timeout, SHORT_LIMIT)
+        deadline = time.monotonic() + limit
         try:
             wire.send(self._worker.fd_out, message)
         except (BrokenPipeError, OSError):
