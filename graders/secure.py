@@ -25,8 +25,7 @@ from .sandbox import Limits, WorkerProcess
 
 PRELOADABLE = ("numpy", "tensorflow", "keras", "sklearn", "gymnasium")
 MAX_RESTARTS = 25
-REPEATED_TIMEOUTS = 2
-SHORT_LIMIT = 3.0
+REPEATED_TIMEOUTS = 2  # a function that ran past its limit this often is not called again
 _REMOTE_TYPES: dict[str, type] = {}
 
 
@@ -110,7 +109,7 @@ class RemoteModule:
         self._restarts = 0
         self._seq = 0
         self._callbacks: dict[int, Any] = {}
-        self._timeouts = 0
+        self._timed_out: dict[str, int] = {}
         self._start()
 
     # -------------------------------------------------------------- worker lifecycle
@@ -129,7 +128,7 @@ class RemoteModule:
             if reply.get("status") == "banned":
                 raise BannedCall(f"could not import {self._slug}.py: it imports {reply.get('banned')}, "
                                  f"which this exercise bans")
-            raise SubmissionImportError(f"could not import {paths.relative(self._path)}: {detail}")
+            raise SubmissionImportError(f"could not import {self._slug}.py: {detail}")
         if reply.get("op") != "ready" or not isinstance(reply.get("attributes"), dict):
             self._kill()
             raise ProtocolViolation("the sandboxed worker did not start properly")
@@ -154,7 +153,6 @@ class RemoteModule:
         ready, _, _ = select.select([worker.fd_in], [], [], max(0.0, remaining))
         if not ready:
             self._kill()
-            self._timeouts += 1
             if starting:
                 raise LearnerTimeout(f"importing {self._slug}.py took longer than the time limit "
                                      f"- is there an infinite loop at module level?")
@@ -181,7 +179,7 @@ class RemoteModule:
         if code is not None and code < 0 and -code == signal.SIGXFSZ:
             return LearnerCrash("the code wrote a file larger than the sandbox allows")
         if code is not None and code < 0 and -code == signal.SIGKILL:
-            return LearnerMemory("the worker was killed (most likely it ran out of memory)")
+            return LearnerCrash("the worker was killed by SIGKILL (out of memory, or it signalled itself)")
         return LearnerCrash(f"the code ended the worker process (exit status {code}): "
                             f"do not call sys.exit/os._exit or crash the interpreter")
 
@@ -208,9 +206,7 @@ class RemoteModule:
         self._ensure_worker()
         self._seq += 1
         message["seq"] = self._seq
-        # after repeated timeouts, later calls get a short limit so one endless loop cannot eat the whole budget
-        limit = self._timeout if self._timeouts < REPEATED_TIMEOUTS else min(self._timeout, SHORT_LIMIT)
-        deadline = time.monotonic() + limit
+        deadline = time.monotonic() + self._timeout
         try:
             wire.send(self._worker.fd_out, message)
         except (BrokenPipeError, OSError):
@@ -264,6 +260,10 @@ class RemoteModule:
 
     # -------------------------------------------------------------- the proxy surface
     def _call(self, name: str | None, target: RemoteHandle | None, args: tuple, kwargs: dict) -> Any:
+        key = f"{target._type if target is not None else ''}.{name}"
+        if self._timed_out.get(key, 0) >= REPEATED_TIMEOUTS:
+            raise LearnerTimeout(f"not run: {name or 'this call'} already ran past the time limit "
+                                 f"{REPEATED_TIMEOUTS} times")
         self._ensure_worker()
         message = {"op": "call", "name": name,
                    "target": None if target is None else self._handle_id(target),
