@@ -87,12 +87,13 @@ def check(slug: str | None) -> None:
     state.record(results, "check")
     exercise = results.exercises[0]
     report.print_exercise(console, exercise)
-    passed = sum(t.status is Status.PASS for t in exercise.tests)
+    scored = [t for t in exercise.tests if t.max_score > 0]  # the banned-calls gate earns no points
+    passed = sum(t.status is Status.PASS for t in scored)
     if exercise.status is Status.PASS:
-        console.print(f"[green]Visible tests passed ({passed}/{len(exercise.tests)}).[/green] "
+        console.print(f"[green]Visible tests passed ({passed}/{len(scored)}).[/green] "
                       f"The hidden tests check more: run [bold]python grade.py grade {slug}[/bold].")
     else:
-        console.print(f"Visible tests passed: {passed}/{len(exercise.tests)}. Fix the first failure, "
+        console.print(f"Visible tests passed: {passed}/{len(scored)}. Fix the first failure, "
                       f"or run [bold]python grade.py hint {slug}[/bold].")
     sys.exit(0 if exercise.status is Status.PASS else 1)
 
