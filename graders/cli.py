@@ -246,5 +246,52 @@ def dev_check(slugs: tuple[str, ...], mode: str, workers: int) -> None:
     console.print(f"[green]dev check passed[/green]: {len(reports)} exercises, modes {', '.join(modes)}")
 
 
+@dev.command("readme")
+def dev_readme() -> None:
+    """Regenerate the README's catalogue table from exercises/catalog.toml."""
+    from . import readme
+
+    changed = readme.update()
+    console.print("README.md catalogue table " + ("updated" if changed else "already current"))
+
+
+@dev.command("sandbox")
+def dev_sandbox() -> None:
+    """Show which secure-mode protections this machine provides."""
+    from . import sandbox
+
+    for name, active in sandbox.protections().items():
+        console.print(f"{'[green]active[/green]     ' if active else '[red]unavailable[/red]'} {name}")
+
+
+@dev.command("sweep")
+@click.argument("slugs", nargs=-1, required=True)
+@click.option("--seeds", default=10, show_default=True, help="number of seeds (0..N-1)")
+@click.option("--secure/--local", default=False, show_default=True)
+def dev_sweep(slugs: tuple[str, ...], seeds: int, secure: bool) -> None:
+    """Rerun convergence tests of the reference over seeds and print each figure's distribution."""
+    from . import sweep
+
+    failed = False
+    for slug in check_slugs(slugs):
+        result = sweep.sweep(slug, list(range(seeds)), secure)
+        table = Table(title=f"{slug}: convergence over {seeds} seeds", title_justify="left")
+        for column in ("test", "figure", "threshold", "min", "median", "max", "worst margin"):
+            table.add_column(column, justify="left" if column in ("test", "figure") else "right")
+        for f in result.figures.values():
+            table.add_row(f.test, f.name + ("" if f.higher_is_better else " (lower is better)"),
+                          f"{f.threshold:.4g}", f"{min(f.values):.4g}", f"{sweep.median(f.values):.4g}",
+                          f"{max(f.values):.4g}", f"{f.margin:+.4g}")
+        console.print(table)
+        for test, passed in result.passes.items():
+            console.print(f"  {test}: passed on {passed}/{seeds} seeds")
+        for failure in result.failures:
+            console.print(f"  [red]{failure}[/red]")
+        if not result.passes:
+            console.print(f"  [red]{slug} has no convergence tests (mark them @pytest.mark.convergence)[/red]")
+        failed |= not result.ok
+    sys.exit(1 if failed else 0)
+
+
 if __name__ == "__main__":
     main()

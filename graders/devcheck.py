@@ -63,8 +63,15 @@ def structure_problems(exercise: Exercise) -> list[str]:
 
 
 def stray_problems() -> list[str]:
+    from . import readme
+
     known = set(manifest.slugs())
     problems = []
+    try:
+        if not readme.is_current():
+            problems.append("README.md's catalogue table is stale; run `python grade.py dev readme`")
+    except (OSError, ValueError) as exc:
+        problems.append(f"README.md: {exc}")
     for root in (paths.EXERCISES, paths.SOLUTIONS, paths.HIDDEN_TESTS):
         for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))):
             if folder.name not in known:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import signal
+import sys
 import time
 from pathlib import Path
 
@@ -31,6 +32,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--grader-results", default=None, help="write per-test results as JSON lines here")
     group.addoption("--grader-test-timeout", type=float, default=None,
                     help="seconds one test (local) or one call (secure) may take")
+    group.addoption("--grader-seed", type=int, default=None,
+                    help="seed for convergence tests (`grade.py dev sweep` varies it)")
     group.addoption("--grader-hide", action="append", default=[],
                     help="secure mode: a folder the sandbox must hide (repeatable)")
     group.addoption("--grader-banned-check", action="store_true",
@@ -39,6 +42,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[_LEARNER_FILES] = {}
+    config.addinivalue_line("markers", "points(n): weight of a test in its exercise's score (default 1)")
+    config.addinivalue_line("markers", "convergence: a training test whose threshold comes from a seed sweep")
     path = config.getoption("--grader-results", default=None)
     if path:
         config.pluginmanager.register(Recorder(Path(path)), "grader-recorder")
@@ -88,6 +93,40 @@ def reference(slug: str):
 def data_dir(slug: str) -> Path:
     """The exercise's read-only assets (exercises/SLUG/data)."""
     return paths.data_dir(slug)
+
+
+@pytest.fixture
+def train_seed(request: pytest.FixtureRequest) -> int:
+    """The seed a convergence test trains with: its own default, or the sweep's.
+
+    Use as ``seed = train_seed`` and pass it everywhere (data, model, learner call);
+    the fixture also seeds Python, numpy and (if already imported) Keras.
+    """
+    seed = request.config.getoption("--grader-seed")
+    marker = request.node.get_closest_marker("convergence")
+    if seed is None:
+        seed = int(marker.kwargs.get("seed", 0)) if marker else 0
+    import random
+
+    import numpy as np
+
+    random.seed(seed)
+    np.random.seed(seed)
+    if "keras" in sys.modules:
+        sys.modules["keras"].utils.set_random_seed(seed)
+    return seed
+
+
+@pytest.fixture
+def record_metric(request: pytest.FixtureRequest):
+    """record_metric(name, value, threshold, higher_is_better=True): a figure for `dev sweep`."""
+    def record(name: str, value: float, threshold: float, higher_is_better: bool = True) -> None:
+        recorder = request.config.pluginmanager.get_plugin("grader-recorder")
+        if recorder is not None:
+            recorder.write_event({"event": "metric", "nodeid": request.node.nodeid, "name": name,
+                                  "value": float(value), "threshold": float(threshold),
+                                  "higher_is_better": bool(higher_is_better)})
+    return record
 
 
 # --------------------------------------------------------------------------- banned-call check
@@ -204,18 +243,18 @@ class Recorder:
         self.path.write_text("", encoding="utf-8")
         self.pending: dict[str, dict] = {}
 
-    def _write(self, event: dict) -> None:
+    def write_event(self, event: dict) -> None:
         with self.path.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(event) + "\n")
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         tests = [{"nodeid": i.nodeid, "name": i.name, "points": points_of(i), "visibility": visibility_of(i)}
                  for i in session.items]
-        self._write({"event": "collected", "tests": tests})
+        self.write_event({"event": "collected", "tests": tests})
 
     def pytest_collectreport(self, report) -> None:
         if report.failed:
-            self._write({"event": "collection_error", "nodeid": report.nodeid,
+            self.write_event({"event": "collection_error", "nodeid": report.nodeid,
                          "message": str(report.longrepr).splitlines()[-1][:500] if report.longrepr else ""})
 
     def pytest_runtest_logstart(self, nodeid: str, location) -> None:
@@ -231,5 +270,5 @@ class Recorder:
     def pytest_runtest_logfinish(self, nodeid: str, location) -> None:
         state = self.pending.pop(nodeid, None)
         if state is not None:
-            self._write({"event": "result", "nodeid": nodeid, "status": state["status"],
+            self.write_event({"event": "result", "nodeid": nodeid, "status": state["status"],
                          "message": state["message"], "duration": time.perf_counter() - state["start"]})

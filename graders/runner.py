@@ -33,6 +33,8 @@ class RunOptions:
     banned_check: bool = True
     timeout_scale: float = 1.0  # multiplies the manifest's time limits
     hide: tuple[str, ...] = ()  # extra folders the sandbox hides (other students' submissions)
+    marker: str | None = None  # run only tests with this marker (e.g. "convergence")
+    seed: int | None = None  # seed for convergence tests (dev sweep)
 
 
 def subprocess_env(extra: dict | None = None) -> dict:
@@ -55,6 +57,10 @@ def pytest_command(exercise: Exercise, target: Path, results_file: Path, options
                "--grader-target", str(target), "--grader-mode", "secure" if options.secure else "local",
                "--grader-results", str(results_file),
                "--grader-test-timeout", str(exercise.test_timeout * options.timeout_scale)]
+    if options.marker:
+        command += ["-m", options.marker]
+    if options.seed is not None:
+        command += ["--grader-seed", str(options.seed)]
     for folder in options.hide:
         command += ["--grader-hide", str(folder)]
     if options.banned_check and exercise.banned:
@@ -138,18 +144,25 @@ def apply_banned_gate(result: ExerciseResult) -> None:
 
 
 def grade_exercise(exercise: Exercise, target: Path, options: RunOptions = RunOptions()) -> ExerciseResult:
+    return grade_exercise_with_events(exercise, target, options)[0]
+
+
+def grade_exercise_with_events(exercise: Exercise, target: Path,
+                               options: RunOptions = RunOptions()) -> tuple[ExerciseResult, list[dict]]:
+    """Like grade_exercise, also returning the plugin's raw events (metrics for sweeps)."""
     start = time.perf_counter()
     try:
         loader.find_submission(target, exercise.slug)
     except SubmissionMissing as exc:
-        return ExerciseResult(exercise.slug, float(exercise.points), error=Status.MISSING, message=str(exc))
+        return ExerciseResult(exercise.slug, float(exercise.points), error=Status.MISSING, message=str(exc)), []
     limit = exercise.timeout * options.timeout_scale
     with tempfile.TemporaryDirectory(prefix="grade-") as scratch:
         results_file = Path(scratch) / "events.jsonl"
         code, _tail = run_with_limit(pytest_command(exercise, target, results_file, options), limit, subprocess_env())
-        result = build_result(exercise, read_events(results_file), code, limit, options.secure)
+        events = read_events(results_file)
+        result = build_result(exercise, events, code, limit, options.secure)
     result.duration = time.perf_counter() - start
-    return result
+    return result, events
 
 
 def grade(slugs: Iterable[str] | None, target: Path, options: RunOptions = RunOptions(), workers: int = 1,
