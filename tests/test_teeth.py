@@ -1,0 +1,69 @@
+"""Tests with teeth, for every exercise in the catalogue.
+
+* dev check: the reference passes every visible and hidden test and the untouched
+  stub scores 0, in local and in secure mode (`python grade.py dev check`).
+* the audit corpus (tests/corpus/SLUG/): every plausible wrong answer (`mutant_*`)
+  fails at least one hidden test; every independently written correct answer
+  (`correct_*`) scores full marks.
+"""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from graders import devcheck, manifest, runner
+from graders.results import Status
+
+SLUGS = manifest.slugs()
+CORPUS = [(slug, entry) for slug in SLUGS for entry in devcheck.corpus_entries(slug)]
+
+
+@pytest.fixture(scope="module")
+def dev_reports():
+    general, reports = devcheck.run(None, ("local", "secure"), workers=2)
+    return general, {r.slug: r for r in reports}
+
+
+def test_kit_layout(dev_reports):
+    general, _ = dev_reports
+    assert not general, "\n".join(general)
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_dev_check(dev_reports, slug):
+    report = dev_reports[1][slug]
+    assert report.ok, f"{slug}:\n" + "\n".join(report.problems)
+
+
+def grade_corpus_entry(item):
+    slug, entry = item
+    mutant = entry.name.startswith("mutant_")
+    options = runner.RunOptions(visible=not mutant, hidden=True, banned_check=not mutant)
+    return item, runner.grade_exercise(manifest.get(slug), entry, options)
+
+
+@pytest.fixture(scope="module")
+def corpus_results():
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(pool.map(grade_corpus_entry, CORPUS))
+
+
+@pytest.mark.parametrize("item", CORPUS, ids=[f"{s}/{e.name}" for s, e in CORPUS])
+def test_corpus(corpus_results, item):
+    slug, entry = item
+    result = corpus_results[item]
+    if entry.name.startswith("mutant_"):
+        assert result.error is None and result.tests, f"{slug}/{entry.name} did not run: {result.message}"
+        assert any(t.status is not Status.PASS for t in result.tests if t.max_score > 0), \
+            f"the wrong answer {slug}/{entry.name} survives the hidden suite"
+    else:
+        failing = [f"{t.name}: {t.message}" for t in result.tests if t.status is not Status.PASS]
+        assert result.status is Status.PASS, f"the correct answer {slug}/{entry.name} loses points:\n" + "\n".join(failing)
+
+
+def test_every_exercise_has_an_audit_corpus():
+    missing = [slug for slug in SLUGS
+               if sum(e.name.startswith("mutant_") for e in devcheck.corpus_entries(slug)) < 5
+               or not any(e.name.startswith("correct_") for e in devcheck.corpus_entries(slug))]
+    assert not missing, f"exercises without 5 mutants and a correct alternative: {missing}"
