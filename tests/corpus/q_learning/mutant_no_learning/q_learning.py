@@ -45,7 +45,7 @@ def train_q_learning(env_id, episodes, seed, **env_kwargs):
             s2, r, terminated, truncated, _ = env.step(a)
             # In-place version of q_update (the same rule): a truncated step still bootstraps.
             target = r if terminated else r + gamma * Q[s2].max()
-            pass  # forgot to write the update back
+            q_update(Q, s, a, r, s2, terminated, alpha, gamma)  # returns a new table, which is dropped
             if terminated or truncated:
                 break
             s = s2

@@ -43,8 +43,8 @@ def train_q_learning(env_id, episodes, seed, **env_kwargs):
                 best = np.flatnonzero(Q[s] == Q[s].max())
                 a = int(best[rng.integers(best.size)])
             s2, r, terminated, truncated, _ = env.step(a)
-            # In-place version of q_update (the same rule): a truncated step still bootstraps.
-            done = terminated or truncated\n            target = r if done else r + gamma * Q[s2].max()
+            done = terminated or truncated
+            target = r if done else r + gamma * Q[s2].max()
             Q[s, a] += alpha * (target - Q[s, a])
             if terminated or truncated:
                 break

@@ -1,0 +1,247 @@
+"""Hidden tests for dcgan (generator, discriminator, one training step).
+
+Wrong answers this suite is built to catch (one line each):
+- generator output 14x14 or 7x7 instead of 28x28 (the seed's 003 #7/#16 generator ends with a stride-2 Conv2D)
+- generator output not in [-1, 1] (no tanh), or only in [0, 1] (sigmoid: never reaches the data's negative half)
+- discriminator ending in a sigmoid (the contract is one raw logit), or with a spatial output (None, k, k, 1)
+- train_step that does not update both networks (an optimizer never applied, or applied to the wrong net)
+- gradients in the wrong direction: D labels swapped, G trained towards "fake", gradient ascent
+- BCE with from_logits=False on logits (000 #4 compiles a Dense(1) logit with 'binary_crossentropy')
+- d_loss / g_loss reported with the wrong definition (not BCE(1, D(real)) + BCE(0, D(fake)), BCE(1, D(G(z))))
+- a generator that does not move towards the data: generated mean after 20 steps on a constant-ish target
+
+Convergence sweep (reference, this file's protocol: latent 16, 20 steps, batch 16, Adam(1e-3, beta_1=0.5)
+for both nets, real pixels 0.5 + 0.1 N(0, 1); distance |mean(G(z)) - 0.5| over 64 judge latents,
+generator sampled in training mode), seeds 0-9:
+  distance before training 0.43 0.52 0.51 0.57 0.51 0.38 0.47 0.53 0.51 0.50 (min 0.38)
+  distance after 20 steps 0.037 0.038 0.019 0.002 0.118 0.010 0.061 0.076 0.055 0.075 (max 0.118)
+Threshold: distance after <= 0.25 (2.1x the worst seed); an untrained generator sits >= 0.38 away.
+"""
+import numpy as np
+import pytest
+
+from graders.asserts import assert_finite, assert_shape, call_repr
+from graders.models import assert_input_shape, assert_output_shape, model_spec, rebuild
+
+SHIFT = 0.6                 # the target brightness sits this far from the fresh generator's mean
+MAX_DISTANCE_AFTER = 0.3    # at least half way there; from the sweep: see the module docstring
+STEPS, BATCH, LATENT, LR = 20, 16, 16, 1e-3
+
+
+@pytest.fixture(scope="module")
+def keras():
+    import os
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import keras as keras_module
+    return keras_module
+
+
+@pytest.fixture
+def seeded(keras):
+    import random
+    random.seed(0)
+    np.random.seed(0)
+    keras.utils.set_random_seed(0)
+
+
+def adam(lr=1e-3):
+    return {"class_name": "Adam", "config": {"learning_rate": lr, "beta_1": 0.5}}
+
+
+def sgd(lr):
+    return {"class_name": "SGD", "config": {"learning_rate": lr}}
+
+
+def weights_changed(before, after):
+    return any(a.shape != b.shape or not np.array_equal(a, b) for a, b in zip(before, after))
+
+
+# ----------------------------------------------------------------------------- architecture
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("latent_dim", [16, 100])
+def test_generator_shape_and_range(learner, seeded, latent_dim):
+    call = f"build_generator({latent_dim})"
+    spec = model_spec(learner.build_generator(latent_dim))
+    assert_input_shape(spec, (None, latent_dim), call)
+    assert_output_shape(spec, (None, 28, 28, 1), call)
+    g = rebuild(spec)
+    z = 3.0 * np.random.default_rng(1).standard_normal((64, latent_dim)).astype(np.float32)
+    for training in (False, True):
+        images = assert_finite(np.asarray(g(z, training=training)), call + f" then g(z, training={training})")
+        assert images.min() >= -1 - 1e-6 and images.max() <= 1 + 1e-6, (
+            f"called {call} then g(z); values range over [{images.min():.3g}, {images.max():.3g}], "
+            f"expected within [-1, 1] like the training images - which activation bounds the output?")
+        assert images.min() < 0 < images.max(), (
+            f"called {call} then g(z); values range over [{images.min():.3g}, {images.max():.3g}]: the output never "
+            f"reaches one half of [-1, 1] - the real images are scaled to [-1, 1], so use tanh, not sigmoid/relu")
+
+
+@pytest.mark.points(2)
+def test_discriminator_outputs_one_logit(learner, seeded):
+    call = "build_discriminator()"
+    spec = model_spec(learner.build_discriminator())
+    assert_input_shape(spec, (None, 28, 28, 1), call)
+    assert_output_shape(spec, (None, 1), call)
+    for layer in reversed(spec["layers"]):
+        activation = layer["config"].get("activation")
+        if layer["class_name"] in ("Dropout", "Flatten", "Reshape"):
+            continue
+        assert activation in (None, "linear"), (
+            f"called {call}; the last layer ({layer['class_name']} '{layer['name']}') has activation "
+            f"{activation!r}: the discriminator must return a raw logit, the loss applies the sigmoid "
+            f"(BinaryCrossentropy(from_logits=True))")
+        break
+
+
+# ----------------------------------------------------------------------------- one step on the learner's nets
+
+@pytest.mark.points(2)
+def test_train_step_updates_both_networks(learner, seeded):
+    g = learner.build_generator(LATENT)
+    d = learner.build_discriminator()
+    g_before, d_before = model_spec(g)["weights"], model_spec(d)["weights"]
+    real = np.random.default_rng(2).uniform(-1, 1, (8, 28, 28, 1)).astype(np.float32)
+    call = "train_step(g, d, real of shape (8, 28, 28, 1), Adam config, Adam config, seed=3)"
+    result = learner.train_step(g, d, real, adam(), adam(), 3)
+    losses = assert_shape(np.asarray(result, dtype=float), (2,), call)
+    assert_finite(losses, call)
+    assert weights_changed(d_before, model_spec(d)["weights"]), (
+        f"called {call}; the discriminator's weights did not change - apply d_opt to d's gradients")
+    assert weights_changed(g_before, model_spec(g)["weights"]), (
+        f"called {call}; the generator's weights did not change - apply g_opt to g's gradients")
+
+
+# ----------------------------------------------------------------------------- direction, on the judge's tiny nets
+
+def tiny_nets(keras):
+    """A judge-made generator (Dense + tanh) and discriminator (Flatten + Dense), no dropout/batch-norm."""
+    layers = keras.layers
+    g = keras.Sequential([keras.Input((4,)), layers.Dense(28 * 28, activation="tanh"), layers.Reshape((28, 28, 1))])
+    d = keras.Sequential([keras.Input((28, 28, 1)), layers.Flatten(), layers.Dense(1)])
+    rng = np.random.default_rng(11)
+    g.set_weights([rng.normal(0, 0.6, (4, 784)).astype(np.float32), rng.normal(0, 0.3, 784).astype(np.float32)])
+    d.set_weights([rng.normal(0, 0.08, (784, 1)).astype(np.float32), np.array([0.4], np.float32)])
+    return g, d
+
+
+def _packed(model):
+    spec = model_spec(model)
+    return {"config": spec["config"], "weights": spec["weights"]}
+
+
+def _expected_step(keras, g_spec, d_spec, real, z, lr):
+    """Every accepted schedule: simultaneous, D then G, G then D. -> candidates for dG, dD and the losses."""
+    import tensorflow as tf
+    bce = keras.losses.BinaryCrossentropy(from_logits=True)
+
+    def d_loss_grads(g, d):
+        with tf.GradientTape() as tape:
+            rl, fl = d(real, training=True), d(g(z, training=True), training=True)
+            loss = bce(tf.ones_like(rl), rl) + bce(tf.zeros_like(fl), fl)
+        return float(loss), [-lr * np.asarray(x) for x in tape.gradient(loss, d.trainable_variables)]
+
+    def g_loss_grads(g, d):
+        with tf.GradientTape() as tape:
+            fl = d(g(z, training=True), training=True)
+            loss = bce(tf.ones_like(fl), fl)
+        return float(loss), [-lr * np.asarray(x) for x in tape.gradient(loss, g.trainable_variables)]
+
+    def moved(spec, delta):
+        model = rebuild(spec)
+        model.set_weights([w + dw for w, dw in zip(spec["weights"], delta)])
+        return model
+
+    g0, d0 = rebuild(g_spec), rebuild(d_spec)
+    dl0, dd0 = d_loss_grads(g0, d0)
+    gl0, dg0 = g_loss_grads(g0, d0)
+    d1, g1 = moved(d_spec, dd0), moved(g_spec, dg0)
+    gl1, dg1 = g_loss_grads(g0, d1)      # D first, then G against the updated D
+    dl1, dd1 = d_loss_grads(g1, d0)      # G first, then D on the updated G's fakes
+    return {"dD": [dd0, dd1], "dG": [dg0, dg1], "d_loss": [dl0, dl1], "g_loss": [gl0, gl1]}
+
+
+def _cosine(a, b):
+    a = np.concatenate([np.ravel(x) for x in a])
+    b = np.concatenate([np.ravel(x) for x in b])
+    return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b) + 1e-30))
+
+
+@pytest.fixture(scope="module")
+def tiny_step(learner, keras):
+    """One SGD train_step of the learner on the judge's tiny nets, and every accepted expectation."""
+    g_local, d_local = tiny_nets(keras)
+    g_spec, d_spec = model_spec(g_local), model_spec(d_local)
+    g, d = learner.as_model(_packed(g_local)), learner.as_model(_packed(d_local))
+    real = np.random.default_rng(12).uniform(-1, 1, (16, 28, 28, 1)).astype(np.float32)
+    seed, lr = 13, 0.05
+    result = learner.train_step(g, d, real, sgd(lr), sgd(lr), seed)
+    z = np.random.default_rng(seed).standard_normal((16, 4)).astype(np.float32)  # the contract's sample_noise
+    expected = _expected_step(keras, g_spec, d_spec, real, z, lr)
+    got_dg = [a - b for a, b in zip(model_spec(g)["weights"], g_spec["weights"])]
+    got_dd = [a - b for a, b in zip(model_spec(d)["weights"], d_spec["weights"])]
+    return {"result": result, "dG": got_dg, "dD": got_dd, "expected": expected}
+
+
+CALL = "train_step(g, d, real, SGD(0.05) config, SGD(0.05) config, seed=13) on a Dense generator and a linear discriminator"
+
+
+@pytest.mark.points(3)
+def test_discriminator_step_direction(tiny_step):
+    best = max(_cosine(tiny_step["dD"], e) for e in tiny_step["expected"]["dD"])
+    assert best > 0.99, (
+        f"called {CALL}; the discriminator's update points the wrong way (cosine {best:.3f} with a gradient-descent "
+        f"step on BCE(1, D(real)) + BCE(0, D(G(z)))) - check the labels, from_logits=True, and that d_opt "
+        f"minimises d_loss over d's variables")
+
+
+@pytest.mark.points(3)
+def test_generator_step_direction(tiny_step):
+    best = max(_cosine(tiny_step["dG"], e) for e in tiny_step["expected"]["dG"])
+    assert best > 0.99, (
+        f"called {CALL}; the generator's update points the wrong way (cosine {best:.3f} with a gradient-descent "
+        f"step on BCE(1, D(G(z)))) - the generator wants its fakes labelled real; noise must come from "
+        f"sample_noise(len(real), latent_dim, seed)")
+
+
+@pytest.mark.points(1)
+def test_reported_losses(tiny_step):
+    losses = assert_shape(np.asarray(tiny_step["result"], dtype=float), (2,), CALL)
+    expected = tiny_step["expected"]
+    ok_d = any(np.isclose(losses[0], v, rtol=1e-3) for v in expected["d_loss"])
+    ok_g = any(np.isclose(losses[1], v, rtol=1e-3) for v in expected["g_loss"])
+    assert ok_d and ok_g, (
+        f"called {CALL}; got (d_loss, g_loss) = ({losses[0]:.4f}, {losses[1]:.4f}), which are not "
+        f"BCE(1, D(real)) + BCE(0, D(fake)) and BCE(1, D(fake)) on logits, each a batch mean, before the update")
+
+
+# ----------------------------------------------------------------------------- the generator moves to the data
+
+def generated_mean(g_spec, z):
+    return float(np.mean(np.asarray(rebuild(g_spec)(z, training=True))))
+
+
+def train_toy(module, seed):
+    """Judge protocol: the target sits SHIFT away from the fresh generator's own mean (so an untrained generator
+    can never be close by luck); STEPS steps on images of that brightness; the judge measures the mean itself."""
+    g = module.build_generator(LATENT)
+    d = module.build_discriminator()
+    g_opt, d_opt = module.as_optimizer(adam(LR)), module.as_optimizer(adam(LR))
+    z = np.random.default_rng(999).standard_normal((64, LATENT)).astype(np.float32)
+    start = generated_mean(model_spec(g), z)
+    target = start + SHIFT if start <= 0 else start - SHIFT
+    rng = np.random.default_rng(seed)
+    for step in range(STEPS):
+        real = np.clip(target + 0.1 * rng.standard_normal((BATCH, 28, 28, 1)), -1, 1).astype(np.float32)
+        module.train_step(g, d, real, g_opt, d_opt, 1000 * seed + step)
+    after = abs(generated_mean(model_spec(g), z) - target)
+    return start, target, after
+
+
+@pytest.mark.points(4)
+def test_generated_mean_moves_towards_the_data(learner, seeded):
+    start, target, after = train_toy(learner, seed=0)
+    assert after <= MAX_DISTANCE_AFTER, (
+        f"trained the learner's generator and discriminator for {STEPS} train_step calls on images whose pixels are "
+        f"about {target:.2f} (the fresh generator's mean was {start:.2f}); the generated mean is still {after:.3f} "
+        f"away, expected <= {MAX_DISTANCE_AFTER} - the generator does not learn from the discriminator")

@@ -1,0 +1,223 @@
+"""Hidden tests for lstm_forecasting (budget 45 s, TensorFlow imported lazily in fixtures).
+
+Wrong answers this suite is built to catch (one line each):
+- windows off by one: y[i] = series[i + window + horizon - 2] (the target is the window's last value: a leak)
+- window shifted to include the target: X[i] = series[i + 1 : i + window + 1]
+- horizon ignored (always one step ahead), or applied twice
+- one window too few or too many (n != len - window - horizon + 1), or a silent empty result for a short series
+- X without the trailing feature axis (n, window) instead of (n, window, 1); y as (n,) instead of (n, 1)
+- LSTM with activation='relu' (seed 000 #2): unbounded cell state that explodes on unscaled series
+- LSTM with return_sequences=True feeding Dense: output (None, window, 1) instead of (None, 1)
+- compiled with a loss other than mean squared error (mae, binary cross-entropy), or not compiled
+- a model that does not learn (e.g. a sigmoid output unit that cannot reach negative values):
+  held-out MAE not below 0.8 x the naive last-value baseline
+- forecast that does not feed its predictions back (the same window every step)
+- forecast from the first window of the history, or from a window shifted by one
+- forecast returning shape (steps, 1) or a list of arrays instead of shape (steps,)
+
+Judge protocol for learning: the series is the judge's own (sin period 12 + slow sin + N(0, 0.2)
+noise, 700 points, random phase per seed); the first 560 points give the training windows
+(window 16, judge's own windowing), the last 140 the held-out targets the learner never sees.
+The judge rebuilds the learner's compiled build_lstm(16, 32) (its loss and optimizer settings
+included), fits it for 10 epochs, batch 32, and compares its one-step MAE with the naive
+forecast y_hat[t] = x[t - 1] on the held-out windows.
+
+Convergence sweep of the reference (MAE / naive ratio, seeds 0-9, this protocol;
+`python grade.py dev sweep lstm_forecasting --seeds 10`):
+  0.545 0.508 0.528 0.504 0.490 0.560 0.527 0.522 0.546 0.472 -> worst 0.560
+Threshold: ratio < 0.80 (margin 0.24 over the worst seed). An untrained or constant model
+scores about 1.8, the naive forecast 1.0 by definition.
+"""
+import numpy as np
+import pytest
+
+from graders.asserts import assert_allclose, assert_equal, assert_shape, call_repr
+from graders.models import (assert_compiled, assert_input_shape, assert_layer_sequence, assert_output_shape,
+                            compiled_loss, model_spec, rebuild)
+
+WINDOW, UNITS, SPLIT, EPOCHS, BATCH = 16, 32, 560, 10, 32
+RATIO_THRESHOLD = 0.80
+MSE_NAMES = {"mse", "mean_squared_error", "MeanSquaredError"}
+
+
+def seed_everything(seed):
+    import random
+
+    import keras
+
+    random.seed(seed)
+    np.random.seed(seed)
+    keras.utils.set_random_seed(seed)
+
+
+@pytest.fixture
+def seeded():
+    seed_everything(0)
+
+
+def judge_series(seed, n=700):
+    rng = np.random.default_rng(1000 + seed)
+    t = np.arange(n)
+    phase = rng.uniform(0, 2 * np.pi)
+    return (np.sin(2 * np.pi * t / 12 + phase) + 0.4 * np.sin(2 * np.pi * t / 90)
+            + 0.2 * rng.standard_normal(n)).astype(np.float32)
+
+
+def judge_windows(series, window, horizon=1):
+    """The judge's own windowing (independent of the learner's make_windows)."""
+    n = len(series) - window - horizon + 1
+    X = np.stack([series[i:i + window] for i in range(n)])[..., None].astype(np.float32)
+    y = np.array([series[i + window + horizon - 1] for i in range(n)], np.float32)[:, None]
+    return X, y
+
+
+def train_and_score(module, seed):
+    """The judge's figure: held-out one-step MAE of the rebuilt, judge-trained model / naive MAE."""
+    seed_everything(seed)
+    series = judge_series(seed)
+    X, y = judge_windows(series[:SPLIT], WINDOW)
+    X_test, y_test = judge_windows(series[SPLIT - WINDOW:], WINDOW)   # every target lies after SPLIT
+    model = module.build_lstm(WINDOW, UNITS)
+    judge = rebuild(model)
+    judge.fit(X, y, epochs=EPOCHS, batch_size=BATCH, verbose=0)
+    pred = np.asarray(judge(X_test, training=False)).reshape(-1)
+    mae = float(np.mean(np.abs(pred - y_test[:, 0])))
+    naive = float(np.mean(np.abs(X_test[:, -1, 0] - y_test[:, 0])))
+    return mae / naive
+
+
+# ----------------------------------------------------------------------------- windows
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("n,window,horizon", [(10, 3, 1), (12, 4, 2), (9, 1, 1), (15, 5, 4), (7, 6, 1)])
+def test_windows_exact(learner, reference, n, window, horizon):
+    series = np.random.default_rng(n + window + horizon).normal(size=n)
+    call = call_repr("make_windows", series, window, horizon=horizon)
+    X, y = learner.make_windows(series, window, horizon=horizon)
+    X_ref, y_ref = reference.make_windows(series, window, horizon=horizon)
+    X = np.asarray(X)
+    assert X.shape[:1] == X_ref.shape[:1], (
+        f"called {call}; got {X.shape[0]} windows, expected len(series) - window - horizon + 1 = {X_ref.shape[0]}")
+    assert_shape(X, X_ref.shape, call + " X")
+    assert_shape(y, y_ref.shape, call + " y")
+    assert_allclose(X, X_ref, call + " X", rtol=1e-6, show_expected=False,
+                    why="X[i] holds the `window` values that start at position i")
+    assert_allclose(y, y_ref, call + " y", rtol=1e-6, show_expected=False,
+                    why="y[i] is the value `horizon` steps after the window's last value")
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("window,horizon", [(4, 1), (3, 3)])
+def test_target_never_inside_or_next_to_its_window(learner, window, horizon):
+    series = np.arange(20.0)
+    call = call_repr("make_windows", series, window, horizon=horizon)
+    X, y = learner.make_windows(series, window, horizon=horizon)
+    X, y = np.asarray(X).reshape(len(X), -1), np.asarray(y).reshape(-1)
+    gap = y - X[:, -1]
+    assert np.all(gap == horizon), (
+        f"called {call} on series = arange(20); target minus the window's last value is {sorted(set(gap.tolist()))}, "
+        f"expected {horizon} everywhere - an off-by-one either leaks the target into the window or skips a step")
+    assert_equal(X[:, 0], np.arange(len(X), dtype=float), call + " first value of each window",
+                 why="windows start at 0 and slide by one step")
+
+
+@pytest.mark.parametrize("n,window,horizon", [(3, 3, 1), (5, 3, 3), (4, 0, 1), (4, 2, 0)])
+def test_too_short_series_or_bad_sizes_raise(learner, n, window, horizon):
+    with pytest.raises(ValueError):
+        learner.make_windows(np.arange(float(n)), window, horizon=horizon)
+
+
+def test_exactly_one_window(learner):
+    series = np.arange(4.0)
+    call = call_repr("make_windows", series, 2, horizon=2)
+    X, y = learner.make_windows(series, 2, horizon=2)
+    assert_allclose(X, [[[0.0], [1.0]]], call + " X")
+    assert_allclose(y, [[3.0]], call + " y")
+
+
+# ----------------------------------------------------------------------------- model
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("window,units", [(16, 32), (7, 5)])
+def test_model_shapes(learner, seeded, window, units):
+    call = f"build_lstm({window}, {units})"
+    spec = model_spec(learner.build_lstm(window, units))
+    assert_input_shape(spec, (None, window, 1), call)
+    assert_output_shape(spec, (None, 1), call)
+    assert_layer_sequence(spec, ["LSTM", "Dense"], call)
+
+
+def test_lstm_keeps_tanh(learner, seeded):
+    call = "build_lstm(16, 32)"
+    spec = model_spec(learner.build_lstm(16, 32))
+    for layer in spec["layers"]:
+        if layer["class_name"] == "LSTM":
+            activation = layer["config"].get("activation")
+            assert activation == "tanh", (
+                f"called {call}; LSTM '{layer['name']}' uses activation {activation!r} - with relu the cell state "
+                f"and output are unbounded and explode on long or unscaled series (the seed's sample code "
+                f"makes this mistake); keep the LSTM's own tanh")
+
+
+def test_compiled_with_mse(learner, seeded):
+    call = "build_lstm(16, 32)"
+    spec = model_spec(learner.build_lstm(16, 32))
+    assert_compiled(spec, call)
+    loss = compiled_loss(spec)
+    name = loss.get("class_name") if isinstance(loss, dict) else loss
+    assert name in MSE_NAMES, (f"called {call}; the model is compiled with loss {name!r} - a regression "
+                               f"forecast here is trained with the mean squared error")
+
+
+# ----------------------------------------------------------------------------- learning
+
+@pytest.mark.convergence
+@pytest.mark.points(4)
+def test_beats_naive_forecast_on_held_out_data(learner, train_seed, record_metric):
+    ratio = train_and_score(learner, train_seed)
+    record_metric("mae_over_naive", ratio, RATIO_THRESHOLD, higher_is_better=False)
+    assert ratio < RATIO_THRESHOLD, (
+        f"the judge trained build_lstm({WINDOW}, {UNITS}) with your compile settings ({EPOCHS} epochs, batch "
+        f"{BATCH}) on a noisy seasonal series; on held-out data its MAE is {ratio:.2f} x the naive last-value "
+        f"forecast, expected < {RATIO_THRESHOLD} - check the loss, the output layer (linear) and the learning rate")
+
+
+# ----------------------------------------------------------------------------- forecasting
+
+@pytest.fixture(scope="module")
+def weighted(learner):
+    """The learner's model and a judge copy, both holding the same judge-drawn weights.
+
+    Large random weights make the output depend strongly on every value of the window,
+    so a forecast that uses the wrong window or does not feed predictions back shows.
+    """
+    seed_everything(0)
+    model = learner.build_lstm(WINDOW, UNITS)
+    judge = rebuild(model)
+    rng = np.random.default_rng(42)
+    weights = [rng.normal(0.0, 0.5, size=w.shape).astype(np.float32) for w in judge.get_weights()]
+    judge.set_weights(weights)
+    model.set_weights(weights)
+    return model, judge
+
+
+@pytest.mark.points(3)
+@pytest.mark.parametrize("steps", [1, 5, 20])
+def test_forecast_matches_recursive_reference(learner, reference, weighted, steps):
+    model, judge = weighted
+    history = judge_series(5)[:100]
+    call = f"forecast(model, history of shape {history.shape}, {steps})"
+    got = assert_shape(learner.forecast(model, history, steps), (steps,), call)
+    expected = reference.forecast(judge, history, steps)
+    assert_allclose(got, expected, call, rtol=1e-3, atol=1e-4, show_expected=False,
+                    why="start from the LAST window of the history and feed each prediction back in")
+
+
+def test_forecast_from_exactly_one_window(learner, weighted):
+    model, judge = weighted
+    history = judge_series(6)[:WINDOW]
+    call = f"forecast(model, history of shape {history.shape}, 2)"
+    got = assert_shape(learner.forecast(model, history, 2), (2,), call)
+    first = float(np.asarray(judge(history.reshape(1, WINDOW, 1), training=False))[0, 0])
+    assert_allclose(got[:1], [first], call + "[0]", rtol=1e-3, atol=1e-4, show_expected=False,
+                    why="the first forecast is the model's prediction for the last `window` values")

@@ -1,0 +1,196 @@
+"""Hidden tests for model_evaluation.
+
+Wrong answers this suite is built to catch (one line each):
+- cross_val_scores whose folds differ from kappa_and_cv.kfold_indices: remainder given to the last folds,
+  np.array_split of an unshuffled range when a seed is given, a different shuffle (rng.shuffle of a list,
+  np.random.seed + np.random.permutation), or dropping the n % k leftover rows
+- cross_val_scores that trains on the test fold (train = all rows) or passes y_test to the model
+- cross_val_scores with k outside [2, n] accepted silently
+- bootstrap_ci resampling without replacement (a permutation: every resample has the same metric)
+- bootstrap_ci resampling y and p independently (breaks the pairing of labels and predictions)
+- bootstrap_ci with alpha not split between the tails (alpha and 1 - alpha quantiles: too narrow), or alpha
+  used as a percentage (np.percentile(stats, alpha))
+- bootstrap_ci returning (high, low), a normal-approximation interval, or using other seed semantics than
+  rows = default_rng(seed).integers(0, m, size=(n, m))
+- compare_models resampling the two models independently (unpaired: intervals far too wide), reporting the
+  difference the wrong way round (b - a), or the mean of the bootstrap differences instead of the observed one
+
+Coverage simulation (test_bootstrap_ci_covers_the_true_accuracy_at_the_nominal_rate): 200 data sets of m=100
+binary labels whose predictions are right with probability 0.8 (true accuracy 0.8), bootstrap_ci(accuracy,
+y, p, 200, 0.1, seed=i). Reference: 0.89 (mean width 0.129); the same data sets with 10 other
+bootstrap seed offsets (seed + 1000 * j): 0.89-0.91 (the data sets are fixed, so only the bootstrap draws
+vary). Bounds [0.85, 0.95]. Mutants: alpha not halved 0.825, alpha as a percentage 0.975, resampling without
+replacement 0.095, y and p resampled independently 0.0 (a normal-approximation interval gets 0.875 and is
+caught by the exact-match test instead).
+"""
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from graders.asserts import assert_allclose, assert_scalar_close, call_repr
+
+
+def accuracy(y, p):
+    return float(np.mean(np.asarray(y) == np.asarray(p)))
+
+
+def judge_folds(n, k, seed):
+    """kappa_and_cv.kfold_indices semantics, written independently: the judge's expected test folds."""
+    order = np.arange(n) if seed is None else np.random.default_rng(seed).permutation(n)
+    folds, start = [], 0
+    for i in range(k):
+        size = n // k + (1 if i < n % k else 0)
+        folds.append(sorted(order[start:start + size].tolist()))
+        start += size
+    return folds
+
+
+def recording_model_fn(log):
+    """A judge-side model (data in, data out): predicts the majority training label; logs which rows it saw.
+
+    Column 0 of X holds the row id, so the judge can tell which rows were used for training and testing.
+    """
+    def model_fn(X_train, y_train, X_test):
+        X_train, X_test, y_train = np.asarray(X_train), np.asarray(X_test), np.asarray(y_train)
+        log.append((sorted(X_train[:, 0].astype(int).tolist()), sorted(X_test[:, 0].astype(int).tolist()),
+                    y_train.copy()))
+        if y_train.size == 0:
+            return np.zeros(len(X_test), dtype=int)
+        values, counts = np.unique(y_train, return_counts=True)
+        return np.full(len(X_test), values[np.argmax(counts)])
+    return model_fn
+
+
+def id_data(n, seed=0, n_classes=3):
+    rng = np.random.default_rng(seed)
+    X = np.column_stack([np.arange(n), rng.normal(size=(n, 2))])
+    y = rng.integers(0, n_classes, size=n)
+    return X, y
+
+
+# --------------------------------------------------------------------------- cross_val_scores
+
+@pytest.mark.points(3)
+@pytest.mark.parametrize("n, k, seed", [(10, 3, 0), (23, 5, 7), (12, 4, None), (7, 7, 3)])
+def test_folds_follow_kfold_semantics(learner, n, k, seed):
+    X, y = id_data(n)
+    log = []
+    call = f"cross_val_scores(model_fn, X of shape {X.shape}, y, k={k}, seed={seed})"
+    learner.cross_val_scores(recording_model_fn(log), X, y, k, seed)
+    expected = judge_folds(n, k, seed)
+    assert len(log) == k, f"called {call}; model_fn was called {len(log)} times, expected once per fold ({k})"
+    got_tests = [test for _, test, _ in log]
+    assert got_tests == expected, (
+        f"called {call}; the test folds (in call order) were {got_tests} - use kappa_and_cv's k-fold semantics: "
+        f"order = np.random.default_rng(seed).permutation(n) (np.arange(n) when seed is None), the first "
+        f"n % k folds one larger, fold i = the next block of that order")
+    for train, test, y_train in log:
+        assert sorted(train + test) == list(range(n)) and not set(train) & set(test), (
+            f"called {call}; a fold trained on rows {train} and tested on {test}: the training rows must be "
+            f"exactly the rows outside the test fold")
+        assert np.array_equal(np.sort(y_train), np.sort(y[train])), f"called {call}; y_train does not match X_train"
+
+
+@pytest.mark.points(2)
+@settings(max_examples=20, deadline=None, derandomize=True, database=None)
+@given(n=st.integers(4, 40), k=st.integers(2, 6), seed=st.one_of(st.none(), st.integers(0, 1000)))
+def test_scores_match_reference(learner, reference, n, k, seed):
+    k = min(k, n)
+    X, y = id_data(n, seed=n)
+    call = f"cross_val_scores(model_fn, X of shape {X.shape}, y, k={k}, seed={seed})"
+    expected = reference.cross_val_scores(recording_model_fn([]), X, y, k, seed)
+    got = learner.cross_val_scores(recording_model_fn([]), X, y, k, seed)
+    assert_allclose(got, expected, call, rtol=1e-12, show_expected=False,
+                    why="score of fold i = fraction of model_fn's predictions on the test rows equal to y_test")
+
+
+@pytest.mark.parametrize("k", [1, 0, 11])
+def test_invalid_k_raises(learner, k):
+    X, y = id_data(10)
+    with pytest.raises(ValueError):
+        learner.cross_val_scores(recording_model_fn([]), X, y, k, 0)
+
+
+# --------------------------------------------------------------------------- bootstrap_ci
+
+def simulated(seed, m=100, acc=0.8):
+    rng = np.random.default_rng(10_000 + seed)
+    y = rng.integers(0, 2, size=m)
+    p = np.where(rng.random(m) < acc, y, 1 - y)
+    return y, p
+
+
+@pytest.mark.points(3)
+@pytest.mark.parametrize("alpha", [0.1, 0.05])
+def test_bootstrap_ci_matches_reference(learner, reference, alpha):
+    for seed in range(3):
+        y, p = simulated(seed, m=37)
+        call = call_repr("bootstrap_ci", "accuracy", y, p, 300, alpha, seed)
+        got = learner.bootstrap_ci(accuracy, y, p, 300, alpha, seed)
+        expected = reference.bootstrap_ci(accuracy, y, p, 300, alpha, seed)
+        assert_allclose(np.asarray(got, dtype=float), np.asarray(expected), call, rtol=1e-9, atol=1e-12,
+                        show_expected=False,
+                        why="resample rows with rows = np.random.default_rng(seed).integers(0, m, size=(n, m)), "
+                            "keep (y, p) pairs together, and take the alpha/2 and 1 - alpha/2 quantiles "
+                            "(np.quantile's default interpolation)")
+
+
+@pytest.mark.points(3)
+def test_bootstrap_ci_covers_the_true_accuracy_at_the_nominal_rate(learner):
+    covered, widths = 0, []
+    for seed in range(200):
+        y, p = simulated(seed)
+        low, high = (float(v) for v in learner.bootstrap_ci(accuracy, y, p, 200, 0.1, seed))
+        covered += low <= 0.8 <= high
+        widths.append(high - low)
+    rate = covered / 200
+    assert 0.85 <= rate <= 0.95, (
+        f"bootstrap_ci(accuracy, y, p, 200, alpha=0.1, seed) on 200 simulated data sets (true accuracy 0.8, "
+        f"m=100): the interval covered the truth {rate:.0%} of the time (mean width {np.mean(widths):.3f}), "
+        f"expected close to the nominal 90% - check the resampling (with replacement, (y, p) pairs kept "
+        f"together) and the quantiles (alpha/2 in each tail)")
+
+
+def test_bootstrap_ci_is_ordered_and_contains_the_point_estimate(learner):
+    y, p = simulated(5, m=60)
+    low, high = (float(v) for v in learner.bootstrap_ci(accuracy, y, p, 400, 0.1, 1))
+    point = accuracy(y, p)
+    assert low < point < high, f"bootstrap_ci(...) returned ({low:.3f}, {high:.3f}) around a point estimate {point:.3f}"
+
+
+# --------------------------------------------------------------------------- compare_models
+
+@pytest.mark.points(2)
+def test_compare_models_matches_reference(learner, reference):
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 2, size=80)
+    p_a = np.where(rng.random(80) < 0.85, y, 1 - y)
+    p_b = np.where(rng.random(80) < 0.1, 1 - p_a, p_a)     # b disagrees with a on about 10 % of the rows
+    call = call_repr("compare_models", "accuracy", y, p_a, p_b, 300, 0.1, 4)
+    got = np.asarray(learner.compare_models(accuracy, y, p_a, p_b, 300, 0.1, 4), dtype=float)
+    expected = np.asarray(reference.compare_models(accuracy, y, p_a, p_b, 300, 0.1, 4))
+    assert_scalar_close(got[0], expected[0], call + " difference", rtol=1e-12, atol=1e-12,
+                        why="the difference is metric(y, p_a) - metric(y, p_b) on the full data")
+    assert_allclose(got, expected, call, rtol=1e-9, atol=1e-12, show_expected=False,
+                    why="a paired bootstrap: the SAME resampled rows score both models (rows drawn as in "
+                        "bootstrap_ci)")
+
+
+def test_identical_models_have_a_zero_interval(learner):
+    y, p = simulated(1, m=50)
+    got = np.asarray(learner.compare_models(accuracy, y, p, p.copy(), 100, 0.1, 0), dtype=float)
+    assert_allclose(got, [0.0, 0.0, 0.0], call_repr("compare_models", "accuracy", y, p, p, 100, 0.1, 0), atol=1e-12,
+                    why="two identical models differ by exactly 0 on every paired resample")
+
+
+def test_paired_interval_is_narrower_than_independent_intervals(learner):
+    y, p_a = simulated(2, m=120)
+    p_b = p_a.copy()
+    p_b[:6] = 1 - p_b[:6]                # b differs from a on 6 rows only
+    diff, low, high = (float(v) for v in learner.compare_models(accuracy, y, p_a, p_b, 300, 0.1, 2))
+    a_low, a_high = (float(v) for v in learner.bootstrap_ci(accuracy, y, p_a, 300, 0.1, 2))
+    # Paired: width about 0.07 here; unpaired resampling gives about sqrt(2) times a single model's width.
+    assert high - low < a_high - a_low, (
+        f"compare_models on two models that disagree on 6 of 120 rows gave an interval of width {high - low:.3f}, "
+        f"while one model's own interval is {a_high - a_low:.3f} wide - resample the rows once and score both "
+        f"models on the same rows (paired bootstrap)")
