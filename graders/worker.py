@@ -31,6 +31,10 @@ class SandboxViolation(PermissionError):
     """Learner code tried something the sandbox forbids."""
 
 
+class BannedModule(ModuleNotFoundError):
+    """A banned module: libraries see it as not installed; learner code is flagged."""
+
+
 class State:
     banned_hit: str | None = None
     armed = False
@@ -48,8 +52,9 @@ def audit(event: str, args: tuple) -> None:
         name = args[0] or ""
         for rule in State.policy["banned"]:
             if _matches(name, rule):
-                State.banned_hit = name
-                raise SandboxViolation(f"{name} is banned in this exercise")
+                if imported_by_learner():
+                    State.banned_hit = name
+                raise BannedModule(f"{name} is banned in this exercise", name=name)
         return
     if event in BLOCKED_EVENTS:
         raise SandboxViolation(f"{event} is not allowed in the grading sandbox")
@@ -66,6 +71,18 @@ def audit(event: str, args: tuple) -> None:
             mode = args[1] if len(args) > 1 and isinstance(args[1], str) else "r"
             if any(c in mode for c in "wax+") and not real.startswith(State.policy["scratch"] + os.sep):
                 raise SandboxViolation(f"writing {real} is not allowed; write only under the working folder")
+
+
+def imported_by_learner() -> bool:
+    """Is the import being executed on behalf of the submission (not of a library it uses)?"""
+    frame = sys._getframe(2)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not (filename.startswith("<frozen importlib") or filename.endswith(os.sep.join(("importlib", "__init__.py")))
+                or filename == __file__):
+            return os.path.realpath(filename) == State.policy.get("module_path")
+        frame = frame.f_back
+    return False
 
 
 # ------------------------------------------------------------------- objects behind handles
@@ -123,6 +140,8 @@ class Worker:
         name = type(exc).__name__ if type(exc).__module__ == "builtins" else type(exc).__name__
         if isinstance(exc, SandboxViolation):
             name = "PermissionError"
+        elif isinstance(exc, BannedModule):
+            name = "ModuleNotFoundError"
         message = str(exc)[:1000]
         if isinstance(exc, SystemExit):
             message = f"the code called sys.exit({exc.code!r})"
@@ -230,7 +249,8 @@ def main() -> None:
     except ImportError:
         pass
     State.policy = {"banned": config.get("banned", []), "deny_paths": config.get("deny_paths", []),
-                    "scratch": os.path.realpath(config["scratch"])}
+                    "scratch": os.path.realpath(config["scratch"]),
+                    "module_path": os.path.realpath(config["module_path"])}
     sys.addaudithook(audit)
     State.armed = True
     Worker(fd_in, fd_out, config).serve()
