@@ -83,10 +83,10 @@ def assert_allclose(got: Any, expected: Any, call: str, rtol: float = 1e-7, atol
         index = tuple(int(i) for i in np.argwhere(~close)[0])
         where = f" at index {index}" if array.ndim else ""
         diff = float(np.max(np.abs(np.where(close, 0.0, array.astype(float) - expected.astype(float)))))
-        shown = f", expected {expected[index]!r}" if show_expected else ""
+        shown = f", expected {expected[index]!r} (largest difference {diff:.3g}," if show_expected else " (outside the"
         hint = f" - {why}" if why else ""
         raise AssertionError(f"called {call}; got {array[index]!r}{where}{shown} "
-                             f"(largest difference {diff:.3g}, tolerance atol={atol:g}, rtol={rtol:g}){hint}")
+                             f"tolerance atol={atol:g}, rtol={rtol:g}){hint}")
     return array
 
 

@@ -29,6 +29,8 @@ def describe_live_model(model: Any) -> dict:
     """The spec of a live Keras model (runs wherever the model lives)."""
     import keras
 
+    if isinstance(model, keras.callbacks.Callback):
+        return describe_live_callback(model)
     if not isinstance(model, keras.Model):
         raise TypeError(f"expected a keras.Model, got {type(model).__name__}")
     layers = []
@@ -76,6 +78,20 @@ def _shape(shape: Any) -> Any:
     return list(shape)
 
 
+def describe_live_callback(callback: Any) -> dict:
+    """A Keras callback's class and its plain-data settings (monitor, patience, restore_best_weights, ...)."""
+    settings = {name: value for name, value in vars(callback).items()
+                if not name.startswith("_") and (value is None or type(value) in (bool, int, float, str))}
+    return {"class_name": type(callback).__name__, "settings": settings}
+
+
+def callback_spec(callback: Any) -> dict:
+    """Spec of a learner's Keras callback, live or behind a secure-mode handle."""
+    if _is_handle(callback):
+        return callback._grader_describe()
+    return describe_live_callback(callback)
+
+
 def model_spec(model: Any) -> dict:
     """Spec of a learner's model, live or behind a secure-mode handle."""
     if _is_handle(model):
@@ -104,16 +120,22 @@ def layer_classes(spec: dict) -> list[str]:
     return [layer["class_name"] for layer in spec["layers"]]
 
 
-def assert_layer_sequence(spec: dict, expected: list[str], call: str, ignore: tuple[str, ...] = ("InputLayer",)) -> None:
-    """The expected layer types appear in this order (other layers may sit between them)."""
+def assert_layer_sequence(spec: dict, expected: list[str | tuple[str, ...]], call: str,
+                          ignore: tuple[str, ...] = ("InputLayer",)) -> None:
+    """The expected layer types appear in this order (other layers may sit between them).
+
+    An entry may be a tuple of alternatives, e.g. ("MaxPooling2D", "AveragePooling2D").
+    """
     got = [c for c in layer_classes(spec) if c not in ignore]
+    names = [w if isinstance(w, str) else " or ".join(w) for w in expected]
     position = 0
-    for wanted in expected:
-        while position < len(got) and got[position] != wanted:
+    for wanted, name in zip(expected, names):
+        options = (wanted,) if isinstance(wanted, str) else tuple(wanted)
+        while position < len(got) and got[position] not in options:
             position += 1
         if position == len(got):
-            raise AssertionError(f"called {call}; layers are {got}, expected {expected} in this order "
-                                 f"(missing or out of place: {wanted})")
+            raise AssertionError(f"called {call}; layers are {got}, expected {names} in this order "
+                                 f"(missing or out of place: {name})")
         position += 1
 
 

@@ -42,6 +42,8 @@ def subprocess_env(extra: dict | None = None) -> dict:
     env["PYTHONPATH"] = os.pathsep.join([str(paths.ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # conftest.py loads graders.plugin; third-party plugins cost seconds
+    env.setdefault("OPENBLAS_NUM_THREADS", "1")  # small matrix products are slower multi-threaded under load
     env.update(extra or {})
     return env
 

@@ -191,7 +191,7 @@ class WorkerProcess:
         env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": scratch, "TF_CPP_MIN_LOG_LEVEL": "3",
                "OMP_NUM_THREADS": os.environ.get("MLKIT_WORKER_THREADS", "2"),
                "TF_NUM_INTRAOP_THREADS": os.environ.get("MLKIT_WORKER_THREADS", "2"),
-               "TF_NUM_INTEROP_THREADS": "1", "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg",
+               "TF_NUM_INTEROP_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg",
                "CUDA_VISIBLE_DEVICES": os.environ.get("CUDA_VISIBLE_DEVICES", "")}
         self.process = subprocess.Popen(command, pass_fds=(to_worker_r, from_worker_w), env=env,
                                         cwd=str(self.scratch), stdin=subprocess.DEVNULL,

@@ -25,7 +25,7 @@ from .sandbox import Limits, WorkerProcess
 
 PRELOADABLE = ("numpy", "tensorflow", "keras", "sklearn", "gymnasium")
 MAX_RESTARTS = 25
-REPEATED_TIMEOUTS = 2  # a function that ran past its limit this often is not called again
+REPEATED_FAILURES = 2  # a function that timed out, crashed or blew memory this often is not called again
 _REMOTE_TYPES: dict[str, type] = {}
 
 
@@ -109,7 +109,7 @@ class RemoteModule:
         self._restarts = 0
         self._seq = 0
         self._callbacks: dict[int, Any] = {}
-        self._timed_out: dict[str, int] = {}
+        self._failed: dict[str, tuple[int, type]] = {}  # function -> (hard failures, their kind)
         self._start()
 
     # -------------------------------------------------------------- worker lifecycle
@@ -261,9 +261,10 @@ class RemoteModule:
     # -------------------------------------------------------------- the proxy surface
     def _call(self, name: str | None, target: RemoteHandle | None, args: tuple, kwargs: dict) -> Any:
         key = f"{target._type if target is not None else ''}.{name}"
-        if self._timed_out.get(key, 0) >= REPEATED_TIMEOUTS:
-            raise LearnerTimeout(f"not run: {name or 'this call'} already ran past the time limit "
-                                 f"{REPEATED_TIMEOUTS} times")
+        failures, kind = self._failed.get(key, (0, None))
+        if failures >= REPEATED_FAILURES:
+            raise kind(f"not run: {name or 'this call'} already failed {failures} times ({kind.status}) "
+                       f"- fix that first")
         self._ensure_worker()
         message = {"op": "call", "name": name,
                    "target": None if target is None else self._handle_id(target),

@@ -9,7 +9,8 @@ Y_PRED = np.array([1, 0, 1, 0, 1, 0, 0, 1])  # tp=3, fn=1, fp=1, tn=3
 
 
 def test_confusion_matrix_binary(learner):
-    assert_equal(learner.confusion_matrix(Y_TRUE, Y_PRED), [[3, 1], [1, 3]], call_repr("confusion_matrix", Y_TRUE, Y_PRED))
+    assert_equal(learner.confusion_matrix(Y_TRUE, Y_PRED), [[3, 1], [1, 3]],
+                 call_repr("confusion_matrix", Y_TRUE, Y_PRED))
 
 
 @pytest.mark.points(2)

@@ -21,14 +21,14 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import Phase, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from graders.asserts import assert_allclose, assert_equal, assert_scalar_close, call_repr
 
 # no shrinking: a wrong submission must fail fast, not spend the budget minimising its counterexample
 FAST = settings(max_examples=15, deadline=None, derandomize=True, database=None, phases=[Phase.generate],
-                report_multiple_bugs=False)
+                report_multiple_bugs=False, suppress_health_check=[HealthCheck.too_slow])
 SCORES = ("precision", "recall", "f1_score")
 
 

@@ -16,17 +16,15 @@ Wrong answers this suite is built to catch (one line each):
 The trusted values come from scikit-learn (imported lazily) on random inputs with many tied scores, from a
 brute-force pair count, and from a hypothesis property (derandomized) for the symmetry.
 """
-import warnings
-
 import numpy as np
 import pytest
-from hypothesis import Phase, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from graders.asserts import assert_allclose, assert_scalar_close, assert_shape, call_repr
 
 FAST = settings(max_examples=30, deadline=None, derandomize=True, database=None, phases=[Phase.generate],
-                report_multiple_bugs=False)
+                report_multiple_bugs=False, suppress_health_check=[HealthCheck.too_slow])
 TIES = "tied scores cross the threshold together: one ROC point per distinct score, not per sample"
 
 

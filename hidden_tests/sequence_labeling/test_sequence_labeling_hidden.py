@@ -15,15 +15,17 @@ Wrong answers this suite is built to catch (one line each):
 Judge protocol for learning: a synthetic tagging task (vocabulary 40, 5 tags, seq_len 20,
 lengths 4-20 padded with 0 at the end). Tokens 1-19 always carry tag 1 + (id % 3); tokens 20-39
 are ambiguous: tag 4 right after a token tagged 1, else tag 0, so a tagger needs context (a
-per-token lookup scores about 0.9). The judge rebuilds build_tagger(40, 5, 20) with its compile
+per-token lookup scores about 0.93). The judge rebuilds build_tagger(40, 5, 20) with its compile
 settings, fits it for 5 epochs, batch 32, on 1,000 judge sentences (random labels at padded
 positions, which a masked loss ignores), and measures masked token accuracy on 500 held-out
 sentences.
 
 Convergence sweep of the reference (held-out masked token accuracy, seeds 0-9, this protocol;
 `python grade.py dev sweep sequence_labeling --seeds 10`):
-  SWEEP_PLACEHOLDER
-Threshold: accuracy >= 0.95 (catalogue). An untrained model scores about 0.2.
+  1.000 on every seed (dev sweep: min = median = max = 1, printed to 4 significant digits)
+Threshold: accuracy >= 0.95 (catalogue; margin 0.05). An untrained model scores about 0.17, a
+per-token lookup (Embedding -> Dense, no context) about 0.93, the reference with Keras' default
+Adam 0.997-1.000 (seeds 0-2).
 """
 import numpy as np
 import pytest

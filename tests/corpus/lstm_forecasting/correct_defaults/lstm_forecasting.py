@@ -18,7 +18,7 @@ def make_windows(series, window, horizon=1):
 
 
 def build_lstm(window, units):
-    from keras import Sequential, layers
+    from keras import Sequential, layers, losses
 
     model = Sequential([
         layers.Input((window, 1)),
@@ -26,7 +26,7 @@ def build_lstm(window, units):
         layers.LSTM(units // 2 or 1),
         layers.Dense(1),
     ])
-    model.compile(optimizer="adam", loss="mean_squared_error")
+    model.compile(optimizer="adam", loss=losses.mean_squared_error)
     return model
 
 

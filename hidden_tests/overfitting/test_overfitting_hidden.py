@@ -1,0 +1,269 @@
+"""Hidden tests for overfitting (budget 40 s, TensorFlow imported lazily).
+
+Wrong answers this suite is built to catch (one line each):
+- L2 missing from model.losses: weight decay put in the optimizer (AdamW) instead of kernel_regularizer
+- L2 on some Dense kernels only (the output layer forgotten), or a hard-coded coefficient
+- dropout missing (the argument ignored), or read as a keep probability (rate = 1 - dropout, TF1 habit)
+- wrong architecture: widths other than the documented 256-256, output not (None, C) softmax
+- early stopping off by one: stopping at best + patience + 1 (or best + patience - 1)
+- early stopping that counts an equal value (or one improved by exactly min_delta) as an improvement
+- early stopping that ignores min_delta, or compares with the previous epoch instead of the best so far
+- best_epoch taken as argmin(val_losses), which ignores min_delta (Keras restores the last improvement)
+- patience = 0 treated differently from Keras (Keras stops at the first epoch without improvement, as with 1)
+- make_callbacks monitoring 'loss' (the training loss) instead of 'val_loss'
+- make_callbacks without restore_best_weights=True, or with a hard-coded patience
+- regularisation that does not regularise: no smaller train/validation gap than the unregularised twin
+
+Judge protocol for the gap test (the catalogue's small-data setup): scikit-learn digits (pixels / 16),
+SMALL_PER_CLASS examples per class for training, every other digit for validation. The judge rebuilds
+build_regularized_mlp(64, 10, L2, DROPOUT) and the twin build_regularized_mlp(64, 10, 0.0, 0.0) with
+their compile settings, fits both with the same seed for EPOCHS full-batch epochs, and measures on its
+own data the cross-entropy gap (validation minus training, inference mode) and the squared norm of
+the Dense kernels.
+
+Convergence sweep of the reference (seeds 0-9, `python grade.py dev sweep overfitting --seeds 10`):
+  SWEEP_PLACEHOLDER
+"""
+import numpy as np
+import pytest
+
+from graders.asserts import assert_equal, assert_scalar_close, call_repr
+from graders.models import (assert_compiled, assert_input_shape, assert_output_shape, callback_spec,
+                            model_spec, rebuild)
+
+SMALL_PER_CLASS, EPOCHS = 5, 150
+L2, DROPOUT = 1e-3, 0.5
+GAP_RATIO = 0.5  # regularised gap must be at most this fraction of the twin's
+NORM_RATIO = 0.5
+HIDDEN = [256, 256]
+
+
+@pytest.fixture(scope="module")
+def keras():
+    import keras
+
+    return keras
+
+
+def dense_kernels(spec):
+    return [w for w in spec["weights"] if w.ndim == 2]
+
+
+# ------------------------------------------------------------------ the regularised MLP
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("l2", [1e-2, 3e-4])
+def test_l2_penalty_is_in_model_losses(learner, keras, l2):
+    call = f"build_regularized_mlp(20, 3, l2={l2:g}, dropout=0.3)"
+    spec = model_spec(learner.build_regularized_mlp(20, 3, l2, 0.3))
+    assert spec["losses"], (f"called {call}; model.losses is empty - the L2 penalty must be part of the model "
+                            f"(kernel_regularizer), not weight decay in the optimizer")
+    expected = l2 * sum(float(np.sum(np.square(w, dtype=np.float64))) for w in dense_kernels(spec))
+    assert_scalar_close(sum(spec["losses"]), expected, call + "; sum(model.losses)", rtol=1e-4,
+                        why="expected l2 * sum(w**2) over every Dense kernel (biases are not penalised)",
+                        show_expected=False)
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("dropout", [0.3, 0.6])
+def test_dropout_layers_with_the_given_rate(learner, keras, dropout):
+    call = f"build_regularized_mlp(20, 3, l2=0.001, dropout={dropout})"
+    spec = model_spec(learner.build_regularized_mlp(20, 3, 1e-3, dropout))
+    rates = [layer["config"].get("rate") for layer in spec["layers"] if layer["class_name"] == "Dropout"]
+    assert len(rates) == len(HIDDEN), (f"called {call}; found {len(rates)} Dropout layers, expected one after "
+                                       f"each of the {len(HIDDEN)} hidden Dense layers")
+    for rate in rates:
+        assert rate is not None and abs(rate - dropout) < 1e-9, (
+            f"called {call}; a Dropout layer has rate {rate}, expected {dropout} - Keras' rate is the fraction "
+            f"of units dropped, not kept")
+
+
+def test_architecture_and_output(learner, keras):
+    call = "build_regularized_mlp(20, 3, l2=0.001, dropout=0.3)"
+    model = learner.build_regularized_mlp(20, 3, 1e-3, 0.3)
+    spec = model_spec(model)
+    assert_input_shape(spec, (None, 20), call)
+    assert_output_shape(spec, (None, 3), call)
+    assert_compiled(spec, call)
+    units = [layer["config"].get("units") for layer in spec["layers"] if layer["class_name"] == "Dense"]
+    assert units == HIDDEN + [3], f"called {call}; Dense widths are {units}, expected {HIDDEN + [3]}"
+    x = np.random.default_rng(0).random((5, 20)).astype(np.float32)
+    probs = np.asarray(rebuild(spec)(x, training=False))
+    assert np.all(probs >= 0) and np.allclose(probs.sum(axis=1), 1.0, atol=1e-5), \
+        f"called {call}; the outputs are not probabilities (rows must sum to 1) - the output layer needs a softmax"
+
+
+def test_unregularised_twin_has_no_penalty(learner, keras):
+    call = "build_regularized_mlp(20, 3, l2=0.0, dropout=0.0)"
+    spec = model_spec(learner.build_regularized_mlp(20, 3, 0.0, 0.0))
+    assert abs(sum(spec["losses"])) < 1e-12, f"called {call}; sum(model.losses) = {sum(spec['losses'])}, expected 0"
+    rates = [layer["config"].get("rate") for layer in spec["layers"] if layer["class_name"] == "Dropout"]
+    assert all(rate == 0 for rate in rates), f"called {call}; Dropout rates {rates}, expected 0"
+
+
+# ------------------------------------------------------------------ early stopping semantics
+
+def keras_early_stopping(val_losses, patience, min_delta):
+    """What keras.callbacks.EarlyStopping does with these validation losses: (stop_epoch, best_epoch)."""
+    import keras
+
+    class Holder:  # the callback only sets stop_training on its model
+        stop_training = False
+
+    callback = keras.callbacks.EarlyStopping(monitor="val_loss", mode="min", patience=patience, min_delta=min_delta)
+    holder = Holder()
+    callback.set_model(holder)
+    callback.on_train_begin()
+    for epoch, value in enumerate(val_losses):
+        callback.on_epoch_end(epoch, {"val_loss": float(value)})
+        if holder.stop_training:
+            return epoch, int(callback.best_epoch)
+    return len(val_losses) - 1, int(callback.best_epoch)
+
+
+TABLE = [  # (val_losses, patience, min_delta, what it probes)
+    ([1.0, 0.9, 0.8, 0.7], 2, 0.0, "never stops: the last epoch is the stop epoch"),
+    ([1.0, 0.8, 0.85, 0.9, 0.95, 0.7], 2, 0.0, "stops patience epochs after the best"),
+    ([1.0, 0.8, 0.85, 0.9, 0.95, 0.7], 4, 0.0, "an improvement inside the patience window resets it"),
+    ([1.0, 0.8, 0.85, 0.9], 0, 0.0, "patience=0 stops at the first epoch without improvement"),
+    ([1.0, 0.8, 0.85, 0.9], 1, 0.0, "patience=1 behaves like patience=0 in Keras"),
+    ([1.0, 1.0, 1.0, 1.0], 2, 0.0, "an equal value is not an improvement"),
+    ([1.0, 0.875, 0.75, 0.7], 2, 0.125, "an improvement of exactly min_delta does not count"),
+    ([1.0, 0.95, 0.92, 0.93, 0.85], 3, 0.1, "best_epoch is the last improvement, not the argmin"),
+    ([1.0, 0.94, 0.88, 0.82], 2, 0.1, "improvement is measured against the best so far, not the previous epoch"),
+    ([0.5], 3, 0.0, "a single epoch"),
+    ([1.0, 1.1, 1.2, 0.5, 0.6], 3, 0.0, "a late improvement just before patience runs out"),
+    ([2.0, 1.0, 1.5, 1.2, 1.1, 1.05, 0.9, 0.95], 5, 0.0, "long patience"),
+]
+
+
+@pytest.mark.points(3)
+@pytest.mark.parametrize("val_losses,patience,min_delta,probe", TABLE, ids=[row[3] for row in TABLE])
+def test_early_stopping_table(learner, keras, val_losses, patience, min_delta, probe):
+    expected = keras_early_stopping(val_losses, patience, min_delta)
+    got = learner.early_stopping_epoch(list(val_losses), patience, min_delta)
+    call = call_repr("early_stopping_epoch", list(val_losses), patience, min_delta)
+    assert_equal(np.array(got), np.array(expected), call + f" [{probe}]",
+                 why="match keras.callbacks.EarlyStopping: 0-based epochs, an improvement means "
+                     "val_loss < best - min_delta", show_expected=False)
+
+
+@pytest.mark.points(2)
+def test_early_stopping_vs_keras_on_random_curves(learner, keras):
+    rng = np.random.default_rng(11)
+    for case in range(40):
+        n = int(rng.integers(1, 25))
+        # a noisy U-shaped validation curve, rounded so that ties happen
+        t = np.arange(n)
+        losses = np.round(1.0 / (1 + t) + 0.02 * t + rng.normal(0, 0.05, n), 2).tolist()
+        patience = int(rng.integers(0, 6))
+        min_delta = float(rng.choice([0.0, 0.01, 0.05]))
+        expected = keras_early_stopping(losses, patience, min_delta)
+        got = learner.early_stopping_epoch(losses, patience, min_delta)
+        assert_equal(np.array(got), np.array(expected), call_repr("early_stopping_epoch", losses, patience, min_delta),
+                     why="this does not match keras.callbacks.EarlyStopping on this curve", show_expected=False)
+
+
+def test_early_stopping_empty_raises(learner):
+    with pytest.raises(ValueError):
+        learner.early_stopping_epoch([], 3, 0.0)
+
+
+# ------------------------------------------------------------------ callbacks
+
+def early_stopping_settings(learner, patience):
+    callbacks = learner.make_callbacks(patience)
+    specs = [callback_spec(cb) for cb in callbacks]
+    found = [s["settings"] for s in specs if s["class_name"] == "EarlyStopping"]
+    assert found, (f"called make_callbacks({patience}); got {[s['class_name'] for s in specs]}, expected a "
+                   f"keras.callbacks.EarlyStopping among them")
+    return found[0]
+
+
+@pytest.mark.points(2)
+def test_callback_monitors_validation_loss(learner, keras):
+    settings = early_stopping_settings(learner, 4)
+    assert settings.get("monitor") == "val_loss", (
+        f"called make_callbacks(4); EarlyStopping monitors {settings.get('monitor')!r} - the training loss keeps "
+        f"falling while the model overfits; watch the validation loss")
+    assert settings.get("mode") in ("auto", "min"), f"called make_callbacks(4); mode={settings.get('mode')!r}, a loss is minimised"
+
+
+@pytest.mark.points(2)
+def test_callback_restores_best_weights(learner, keras):
+    settings = early_stopping_settings(learner, 4)
+    assert settings.get("restore_best_weights") is True, (
+        "called make_callbacks(4); restore_best_weights is not True, so training ends with the weights of the "
+        "last (worse) epoch instead of the best one")
+
+
+@pytest.mark.parametrize("patience", [2, 7])
+def test_callback_uses_the_given_patience(learner, keras, patience):
+    settings = early_stopping_settings(learner, patience)
+    assert settings.get("patience") == patience, (f"called make_callbacks({patience}); EarlyStopping has patience "
+                                                  f"{settings.get('patience')}, expected {patience}")
+
+
+# ------------------------------------------------------------------ does it regularise? (judge-measured)
+
+_RUNS = {}
+
+
+def small_data(seed):
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    X = (X / 16.0).astype(np.float32)
+    rng = np.random.default_rng(seed)
+    train = np.concatenate([rng.choice(np.flatnonzero(y == c), SMALL_PER_CLASS, replace=False) for c in range(10)])
+    val = np.setdiff1d(np.arange(len(y)), train)
+    return X[train], y[train], X[val], y[val]
+
+
+def cross_entropy(model, X, y):
+    p = np.clip(np.asarray(model(X, training=False)), 1e-7, 1.0)
+    return float(-np.mean(np.log(p[np.arange(len(y)), y])))
+
+
+def train_pair(learner, seed):
+    """(gap, kernel norm) of the regularised model and of its unregularised twin, same seed and data."""
+    if seed not in _RUNS:
+        import keras
+
+        Xtr, ytr, Xval, yval = small_data(seed)
+        out = {}
+        for name, (l2, dropout) in {"regularised": (L2, DROPOUT), "twin": (0.0, 0.0)}.items():
+            keras.utils.set_random_seed(seed)
+            model = rebuild(learner.build_regularized_mlp(64, 10, l2, dropout))
+            keras.utils.set_random_seed(seed)
+            model.fit(Xtr, ytr, epochs=EPOCHS, batch_size=len(Xtr), verbose=0)
+            gap = cross_entropy(model, Xval, yval) - cross_entropy(model, Xtr, ytr)
+            norm = sum(float(np.sum(np.square(w))) for w in model.get_weights() if w.ndim == 2)
+            out[name] = (gap, norm)
+        _RUNS[seed] = out
+    return _RUNS[seed]
+
+
+@pytest.mark.points(3)
+@pytest.mark.convergence
+def test_regularisation_shrinks_the_generalisation_gap(learner, keras, train_seed, record_metric):
+    runs = train_pair(learner, train_seed)
+    (gap, _), (twin_gap, _) = runs["regularised"], runs["twin"]
+    ratio = gap / max(twin_gap, 1e-9)
+    record_metric("gap_ratio", ratio, GAP_RATIO, higher_is_better=False)
+    assert twin_gap > 0 and ratio <= GAP_RATIO, (
+        f"trained build_regularized_mlp(64, 10, l2={L2:g}, dropout={DROPOUT}) and its twin (l2=0, dropout=0) on "
+        f"{SMALL_PER_CLASS * 10} digits; validation-minus-training cross-entropy is {gap:.3f} vs {twin_gap:.3f} for the "
+        f"twin, expected at most {GAP_RATIO:g} x the twin's - is the regularisation active during training?")
+
+
+@pytest.mark.convergence
+def test_l2_shrinks_the_weights(learner, keras, train_seed, record_metric):
+    runs = train_pair(learner, train_seed)
+    (_, norm), (_, twin_norm) = runs["regularised"], runs["twin"]
+    ratio = norm / twin_norm
+    record_metric("kernel_norm_ratio", ratio, NORM_RATIO, higher_is_better=False)
+    assert ratio <= NORM_RATIO, (
+        f"trained build_regularized_mlp(64, 10, l2={L2:g}, dropout={DROPOUT}) and its unregularised twin; the sum of "
+        f"squared Dense kernels is {norm:.1f} vs {twin_norm:.1f}, expected the L2 model's to be at most "
+        f"{NORM_RATIO:g} x the twin's")
