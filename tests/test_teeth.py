@@ -16,7 +16,13 @@ from graders import devcheck, manifest, runner
 from graders.results import Status
 
 SLUGS = manifest.slugs()
+FAST_BUDGET = 10  # seconds: corpora of exercises with longer hidden suites run only with --run-slow
 CORPUS = [(slug, entry) for slug in SLUGS for entry in devcheck.corpus_entries(slug)]
+
+
+def corpus_param(slug, entry):
+    marks = [pytest.mark.slow] if manifest.get(slug).budget > FAST_BUDGET else []
+    return pytest.param((slug, entry), id=f"{slug}/{entry.name}", marks=marks)
 
 
 @pytest.fixture(scope="module")
@@ -44,12 +50,14 @@ def grade_corpus_entry(item):
 
 
 @pytest.fixture(scope="module")
-def corpus_results():
+def corpus_results(request):
+    run_slow = request.config.getoption("--run-slow")
+    chosen = [item for item in CORPUS if run_slow or manifest.get(item[0]).budget <= FAST_BUDGET]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(pool.map(grade_corpus_entry, CORPUS))
+        return dict(pool.map(grade_corpus_entry, chosen))
 
 
-@pytest.mark.parametrize("item", CORPUS, ids=[f"{s}/{e.name}" for s, e in CORPUS])
+@pytest.mark.parametrize("item", [corpus_param(s, e) for s, e in CORPUS])
 def test_corpus(corpus_results, item):
     slug, entry = item
     result = corpus_results[item]
