@@ -24,8 +24,8 @@ from graders.asserts import assert_finite, assert_shape, call_repr
 from graders.models import assert_input_shape, assert_output_shape, model_spec, rebuild
 
 SHIFT = 0.6                 # the target brightness sits this far from the fresh generator's mean
-MAX_DISTANCE_AFTER = 0.3    # at least half way there; from the sweep: see the module docstring
-STEPS, BATCH, LATENT, LR = 20, 16, 16, 1e-3
+MAX_DISTANCE = 0.2          # closest approach; from the sweep: see the module docstring
+STEPS, CHECK, BATCH, LATENT, LR = 30, 5, 16, 16, 1e-3
 
 
 @pytest.fixture(scope="module")
@@ -222,8 +222,10 @@ def generated_mean(g_spec, z):
 
 
 def train_toy(module, seed):
-    """Judge protocol: the target sits SHIFT away from the fresh generator's own mean (so an untrained generator
-    can never be close by luck); STEPS steps on images of that brightness; the judge measures the mean itself."""
+    """Judge protocol: the target brightness sits SHIFT away from the fresh generator's own mean (so an untrained
+    generator is never close by luck); STEPS steps on images of that brightness; every CHECK steps the judge
+    measures the generated mean itself. GAN training oscillates around the target, so the closest approach
+    counts. -> (start mean, target, distances at the checkpoints)"""
     g = module.build_generator(LATENT)
     d = module.build_discriminator()
     g_opt, d_opt = module.as_optimizer(adam(LR)), module.as_optimizer(adam(LR))
@@ -231,17 +233,21 @@ def train_toy(module, seed):
     start = generated_mean(model_spec(g), z)
     target = start + SHIFT if start <= 0 else start - SHIFT
     rng = np.random.default_rng(seed)
-    for step in range(STEPS):
+    distances = []
+    for step in range(1, STEPS + 1):
         real = np.clip(target + 0.1 * rng.standard_normal((BATCH, 28, 28, 1)), -1, 1).astype(np.float32)
         module.train_step(g, d, real, g_opt, d_opt, 1000 * seed + step)
-    after = abs(generated_mean(model_spec(g), z) - target)
-    return start, target, after
+        if step % CHECK == 0:
+            distances.append(abs(generated_mean(model_spec(g), z) - target))
+    return start, target, distances
 
 
 @pytest.mark.points(4)
 def test_generated_mean_moves_towards_the_data(learner, seeded):
-    start, target, after = train_toy(learner, seed=0)
-    assert after <= MAX_DISTANCE_AFTER, (
+    start, target, distances = train_toy(learner, seed=0)
+    closest = min(distances)
+    assert closest <= MAX_DISTANCE, (
         f"trained the learner's generator and discriminator for {STEPS} train_step calls on images whose pixels are "
-        f"about {target:.2f} (the fresh generator's mean was {start:.2f}); the generated mean is still {after:.3f} "
-        f"away, expected <= {MAX_DISTANCE_AFTER} - the generator does not learn from the discriminator")
+        f"about {target:.2f} (the fresh generator's mean was {start:.2f}); every {CHECK} steps the generated mean was "
+        f"{', '.join(f'{x:.2f}' for x in distances)} away from it, expected to come within {MAX_DISTANCE} "
+        f"- the generator does not learn from the discriminator")
