@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import time
@@ -70,6 +71,7 @@ def slug(request: pytest.FixtureRequest) -> str:
 def learner(request: pytest.FixtureRequest, slug: str):
     """The code under test: a module (local mode) or a proxy to it (secure mode)."""
     config = request.config
+    os.environ["KIT_DATA_DIR"] = str(paths.data_dir(slug))  # the exercise's assets, wherever the submission is
     path = loader.find_submission(_target(config), slug)
     config.stash[_LEARNER_FILES][slug] = path.resolve()
     if config.getoption("--grader-mode") == "secure":
