@@ -6,7 +6,7 @@ DATA_DIR = Path(os.environ.get("KIT_DATA_DIR", Path(__file__).parent / "data"))
 
 
 def load_base():
-    """The pretrained feature extractor: (None, 8, 8, 1) images in [0, 1] -> (None, 128) features."""
+    """The pretrained feature extractor: (None, 12, 12, 1) images in [0, 1] -> (None, 288) features."""
     import keras
 
     return keras.saving.load_model(DATA_DIR / "base.keras", compile=False)
@@ -38,7 +38,7 @@ def unfreeze_top(model, n_layers, lr=1e-5):
     base = _base_of(model)
     base.trainable = True
     with_weights = [layer for layer in base.layers if layer.weights]
-    for layer in with_weights[:len(with_weights) - n_layers]:
+    for layer in with_weights[:max(len(with_weights) - n_layers, 0)]:
         layer.trainable = False
     # trainable flags take effect for training only after compile(); a small lr keeps the
     # pretrained features from being wiped out by the first large gradients
