@@ -164,20 +164,24 @@ def test_epsilon_greedy_eps_zero_is_greedy(learner):
 # --------------------------------------------------------------------------- training, judged by the judge's rollouts
 
 @pytest.mark.points(3)
-def test_non_slippery_greedy_policy_always_reaches_goal(learner):
-    Q = learner.train_q_learning("FrozenLake-v1", 500, 3, is_slippery=False)
-    call = "train_q_learning('FrozenLake-v1', 500, 3, is_slippery=False)"
+@pytest.mark.convergence(seed=3)
+def test_non_slippery_greedy_policy_always_reaches_goal(learner, train_seed, record_metric):
+    Q = learner.train_q_learning("FrozenLake-v1", 500, train_seed, is_slippery=False)
+    call = f"train_q_learning('FrozenLake-v1', 500, {train_seed}, is_slippery=False)"
     Q = assert_shape(Q, (16, 4), call)
     rate = greedy_success_rate(Q, 100, 10_000, is_slippery=False)
+    record_metric("non-slippery success rate", rate, 1.0)
     assert rate == 1.0, (f"called {call}; the greedy policy of the returned Q reached the goal in "
                          f"{rate * 100:.0f}/100 of the judge's episodes, expected 100/100")
 
 
 @pytest.mark.points(4)
-def test_slippery_greedy_policy_success_rate(learner):
-    call = "train_q_learning('FrozenLake-v1', 2000, 7, is_slippery=True)"
-    Q = assert_shape(learner.train_q_learning("FrozenLake-v1", 2000, 7, is_slippery=True), (16, 4), call)
+@pytest.mark.convergence(seed=7)
+def test_slippery_greedy_policy_success_rate(learner, train_seed, record_metric):
+    call = f"train_q_learning('FrozenLake-v1', 2000, {train_seed}, is_slippery=True)"
+    Q = assert_shape(learner.train_q_learning("FrozenLake-v1", 2000, train_seed, is_slippery=True), (16, 4), call)
     rate = greedy_success_rate(Q, 1000, 20_000, is_slippery=True)
+    record_metric("slippery success rate", rate, SLIPPERY_THRESHOLD)
     assert rate >= SLIPPERY_THRESHOLD, (
         f"called {call}; the greedy policy of the returned Q reached the goal in {rate:.1%} of the judge's 1000 "
         f"episodes, expected at least {SLIPPERY_THRESHOLD:.0%} (an optimal policy gets about 74%, a random one 1.5%)")
