@@ -65,7 +65,7 @@ def structure_problems(exercise: Exercise) -> list[str]:
 def stray_problems() -> list[str]:
     from . import readme
 
-    known = set(manifest.slugs())
+    known = set(manifest.all_slugs())
     problems = []
     try:
         if not readme.is_current():

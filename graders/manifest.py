@@ -35,6 +35,7 @@ class Exercise:
     seed_title: str  # the seed question's title, in the original Chinese
     hints: tuple[str, ...]
     banned: tuple[str, ...] = field(default=())  # modules or dotted functions
+    draft: bool = False  # still being written: hidden from the CLI, grading and dev check
 
     @property
     def timeout(self) -> float:
@@ -69,6 +70,7 @@ def _parse(entry: dict, where: str) -> Exercise:
         seed_title=entry["seed_title"],
         hints=tuple(entry["hints"]),
         banned=tuple(entry.get("banned", ())),
+        draft=bool(entry.get("draft", False)),
     )
 
 
@@ -93,7 +95,13 @@ def _load(path: Path) -> tuple[Exercise, ...]:
 
 
 def load(path: Path | None = None) -> tuple[Exercise, ...]:
-    return _load(path or paths.MANIFEST)
+    """The released exercises (drafts left out)."""
+    return tuple(e for e in _load(path or paths.MANIFEST) if not e.draft)
+
+
+def all_slugs() -> list[str]:
+    """Every slug in the catalogue, drafts included."""
+    return [e.slug for e in _load(paths.MANIFEST)]
 
 
 def get(slug: str) -> Exercise:
