@@ -65,7 +65,7 @@ def preload_for(slug: str) -> list[str]:
 
 def limits_for(exercise: manifest.Exercise) -> Limits:
     heavy = any(m in ("tensorflow", "keras") for m in preload_for(exercise.slug))
-    return Limits(memory_mb=6144 if heavy else 2048, cpu_seconds=int(exercise.timeout * 2) + 30)
+    return Limits(memory_mb=10240 if heavy else 2048, cpu_seconds=int(exercise.timeout * 2) + 30)
 
 
 class RemoteHandle:
