@@ -64,8 +64,9 @@ def preload_for(slug: str) -> list[str]:
 
 
 def limits_for(exercise: manifest.Exercise) -> Limits:
-    heavy = any(m in ("tensorflow", "keras") for m in preload_for(exercise.slug))
-    return Limits(memory_mb=10240 if heavy else 2048, cpu_seconds=int(exercise.timeout * 2) + 30)
+    heavy = exercise.track in ("deep-learning", "reinforcement-learning") or any(
+        m in ("tensorflow", "keras") for m in preload_for(exercise.slug))  # TensorFlow reserves a lot of address space
+    return Limits(memory_mb=8192 if heavy else 2048, cpu_seconds=int(exercise.timeout * 2) + 30)
 
 
 class RemoteHandle:

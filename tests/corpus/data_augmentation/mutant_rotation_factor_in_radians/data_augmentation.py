@@ -12,7 +12,7 @@ def build_augmenter(seed):
         keras.Input(shape=(None, None, None)),  # any height, width and channel count
         layers.RandomFlip("horizontal", seed=seed),
         # RandomRotation's factor is a fraction of a full turn (2*pi), not degrees
-        layers.RandomRotation(MAX_DEGREES, fill_mode="reflect", seed=seed),
+        layers.RandomRotation(np.radians(MAX_DEGREES), fill_mode="reflect", seed=seed),
     ], name="augmenter")
 
 
