@@ -5,9 +5,10 @@ open files, no core dumps), a scratch folder as working directory, a death
 signal tied to the judge, and the worker's audit hook (see worker.py).
 With user namespaces (``unshare``): no network, its own PID namespace (every
 process it starts dies with it, double-forked daemons included), a private
-mount namespace where the whole filesystem is read-only, the kit, /tmp, home
-folders and the other submissions are hidden behind empty tmpfs mounts, the
-scratch folder is the only writable place, and all capabilities are dropped.
+mount namespace where the whole filesystem is read-only and every top-level
+folder but the system ones (/usr, /etc, /dev, ...) is hidden behind an empty
+tmpfs (the kit, any other copy of it, /tmp, homes, other submissions), with
+only the Python installation bound back in; the scratch folder is the only writable place, and all capabilities are dropped.
 Where a cgroup pids controller is writable, a process-count limit.
 """
 from __future__ import annotations
@@ -74,7 +75,7 @@ def protections() -> dict[str, bool]:
         "audit hook (bans, no subprocess/fork/socket/ctypes/signals)": True,
         "no network (network namespace)": ns,
         "PID namespace (all processes killed with the worker)": ns,
-        "read-only filesystem, kit/tmp/home/other submissions hidden": ns,
+        "read-only filesystem; only system folders and Python visible": ns,
         "capabilities dropped": ns,
         "process-count limit (cgroup pids)": pids_cgroup_available(),
     }
@@ -92,11 +93,32 @@ def python_roots() -> list[str]:
     return [r for r in roots if not any(r.startswith(other + os.sep) for other in roots)]  # top-most only
 
 
+SYSTEM_FOLDERS = {"usr", "etc", "proc", "sys", "dev", "bin", "sbin", "lib", "lib32", "lib64", "libx32"}
+
+
 def hidden_paths(extra: list[str]) -> list[str]:
-    candidates = [str(paths.ROOT), "/tmp", "/var/tmp", "/root", "/home", "/dev/shm", "/run", "/mnt", "/srv",
-                  tempfile.gettempdir(), *extra]
+    """Folders the worker must not see: every top-level folder but the system ones, plus temp folders.
+
+    An allow-list, so a copy of the kit anywhere on the machine (another checkout, a CI work
+    folder, an instructor's home) stays out of reach, not only the copy doing the grading.
+    """
+    top_level = [entry.path for entry in os.scandir("/")
+                 if entry.is_dir(follow_symlinks=False) and entry.name not in SYSTEM_FOLDERS]
+    candidates = [*top_level, str(paths.ROOT), "/var/tmp", "/dev/shm", tempfile.gettempdir(), *extra]
     found = sorted({os.path.realpath(p) for p in candidates if p and os.path.isdir(p)} - {STAGE})
     return [p for p in found if not any(p.startswith(other + os.sep) for other in found)]  # top-most only
+
+
+def denied_paths(extra: list[str], allowed: list[str]) -> list[str]:
+    """Without namespaces the audit hook refuses opens under these instead (no folder holding `allowed`)."""
+    denied = set(hidden_paths(extra)) | {str(paths.ROOT)}
+    for path in list(denied):
+        if any(a == path or a.startswith(path + os.sep) for a in allowed):
+            denied.discard(path)
+            denied.update(os.path.join(path, name) for name in os.listdir(path)
+                          if not any(a == os.path.join(path, name) or a.startswith(os.path.join(path, name) + os.sep)
+                                     for a in allowed))
+    return sorted(denied)
 
 
 def mount_script(scratch: str, data_dir: str | None, hide: list[str], keep: list[str], argv: list[str]) -> str:
@@ -174,11 +196,9 @@ class WorkerProcess:
         config = {
             "slug": slug, "module_path": f"{scratch}/{slug}.py", "scratch": scratch, "banned": list(banned),
             "preload": preload, "data_dir": (f"{STAGE}/data" if self.isolated else str(data)) if data.is_dir() else "",
-            "deny_paths": [] if self.isolated else hidden_paths(list(hide_also or [])),
+            "deny_paths": [] if self.isolated else denied_paths(list(hide_also or []),
+                                                                [str(self.scratch), str(data), *python_roots()]),
         }
-        if not self.isolated:  # no OS isolation: at least keep the worker out of the kit and other submissions
-            config["deny_paths"] = [p for p in config["deny_paths"] if not str(self.scratch).startswith(p + os.sep)
-                                    and p != str(self.scratch)] + [str(paths.ROOT)]
         argv = [sys.executable, "-I", "-B", f"{scratch}/_kit/worker.py", str(to_worker_r), str(from_worker_w),
                 json.dumps(config)]
         if self.isolated:

@@ -30,7 +30,30 @@ def write_submission(folder: Path, snippet: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def decoy_kit():
+    """A second copy of the solutions and hidden tests outside the kit, as on a CI runner or a
+    teacher's machine: at the filesystem root when writable (the worker must not see it either)."""
+    import shutil
+    import uuid
+
+    for parent in (Path("/"), Path.home()):
+        decoy = parent / f"mlkit-decoy-{uuid.uuid4().hex[:8]}"
+        try:
+            shutil.copytree(paths.ROOT / "solutions" / SLUG, decoy / "solutions" / SLUG)
+            shutil.copytree(paths.ROOT / "hidden_tests" / SLUG, decoy / "hidden_tests" / SLUG)
+        except OSError:
+            shutil.rmtree(decoy, ignore_errors=True)
+            continue
+        for package in (decoy / "solutions", decoy / "solutions" / SLUG):
+            (package / "__init__.py").touch()
+        yield decoy
+        shutil.rmtree(decoy, ignore_errors=True)
+        return
+    yield None
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, decoy_kit):
     root = tmp_path_factory.mktemp("batch")
     submissions = root / "submissions"
     for name, snippet in HONEST.items():

@@ -24,6 +24,27 @@ def _softmax(body: str) -> str:
     return "def softmax(x, axis=-1):\n" + "".join("    " + line + "\n" for line in body.strip().splitlines())
 
 
+# Looks for the kit anywhere on the machine (any checkout, a CI work folder, a home), not only
+# where the test runs from: the worker must see none of them.
+_FIND = """
+import os
+def _find(tail, limit=50):
+    found = []
+    for top in sorted(os.listdir("/")):
+        if top in ("proc", "sys", "dev", "usr"):
+            continue
+        for folder, subfolders, files in os.walk("/" + top):
+            subfolders[:] = [d for d in subfolders if d not in ("site-packages", "node_modules", ".git")]
+            for name in files:
+                path = os.path.join(folder, name)
+                if path.endswith(tail):
+                    found.append(path)
+            if len(found) >= limit:
+                return found
+    return found
+"""
+
+
 ATTACKS = [
     Attack("sys_exit_at_import", "import sys\nsys.exit(0)\n", "all", ("error",)),
     Attack("os_exit_in_call", _softmax("import os\nos._exit(0)"), "softmax", ("crash",)),
@@ -59,25 +80,23 @@ for obj in gc.get_objects():
     if isinstance(obj, types.FunctionType) and obj.__name__ == "softmax" and obj.__module__ != __name__:
         return obj(x, axis)
 return x"""), "softmax", ("fail", "error")),
-    Attack("read_solutions_from_disk", """
-import glob, os
+    Attack("read_solutions_from_disk", _FIND + """
 _stolen = {}
-for _path in glob.glob("/work/**/solutions/activations/activations.py", recursive=True) + \\
-        glob.glob(os.path.expanduser("~") + "/**/solutions/activations/activations.py", recursive=True):
+for _path in _find("/solutions/activations/activations.py"):
     exec(open(_path).read(), _stolen)
 """ + _softmax("""
 if "softmax" in _stolen:
     return _stolen["softmax"](x, axis)
 return x"""), "softmax", ("fail", "error")),
-    Attack("import_reference_module", _softmax("""
+    Attack("import_reference_module", _FIND + _softmax("""
 import sys
-for root in ("/work/main", "/work", "."):
-    sys.path.insert(0, root)
+for path in _find("/solutions/activations/activations.py"):
+    sys.path.insert(0, path.rsplit("/solutions/", 1)[0])
+sys.path.insert(0, ".")
 from solutions.activations.activations import softmax as real
 return real(x, axis)"""), "softmax", ("error",)),
-    Attack("read_hidden_tests", """
-import glob
-_hidden = [open(p).read() for p in glob.glob("/work/**/hidden_tests/**/*.py", recursive=True)]
+    Attack("read_hidden_tests", _FIND + """
+_hidden = [open(p).read() for p in _find("_hidden.py")]
 if _hidden:
     raise SystemExit("found hidden tests")
 """ + _softmax("return x"), "softmax", ("fail", "error")),
