@@ -246,6 +246,33 @@ def dev_check(slugs: tuple[str, ...], mode: str, workers: int) -> None:
     console.print(f"[green]dev check passed[/green]: {len(reports)} exercises, modes {', '.join(modes)}")
 
 
+@dev.command("corpus")
+@click.argument("slugs", nargs=-1)
+@click.option("--secure/--local", default=False, show_default=True)
+@click.option("--workers", default=2, show_default=True)
+def dev_corpus(slugs: tuple[str, ...], secure: bool, workers: int) -> None:
+    """Grade the audit corpus (tests/corpus/SLUG): every wrong answer must fail, every correct one score full."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    items = [(slug, entry) for slug in (check_slugs(slugs) or manifest.slugs())
+             for entry in devcheck.corpus_entries(slug)]
+
+    def one(item: tuple[str, Path]) -> str | None:
+        result = devcheck.grade_corpus_entry(*item, secure=secure)
+        problem = devcheck.corpus_problem(*item, result)
+        mark = "[red]FAIL[/red]" if problem else "[green]ok[/green]"
+        console.print(f"{mark} {item[0]}/{item[1].name}: {result.score:g}/{result.max_score:g} ({result.duration:.1f}s)")
+        if problem:
+            console.print(f"     - {problem}")
+        return problem
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        problems = [p for p in pool.map(one, items) if p]
+    console.print(f"{'[red]' if problems else '[green]'}{len(items) - len(problems)}/{len(items)} corpus entries "
+                  f"behave{'[/red]' if problems else '[/green]'}")
+    sys.exit(1 if problems else 0)
+
+
 @dev.command("readme")
 def dev_readme() -> None:
     """Regenerate the README's catalogue table from exercises/catalog.toml."""

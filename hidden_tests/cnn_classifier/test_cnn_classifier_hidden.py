@@ -20,7 +20,9 @@ measures accuracy on the held-out 30%.
 
 Convergence sweep of the reference (held-out accuracy, seeds 0-9;
 `python grade.py dev sweep cnn_classifier --seeds 10`):
-  SWEEP_PLACEHOLDER
+  held_out_accuracy: min 0.9648, median 0.9741, max 0.9833 over 10/10 seeds (2026-11-22, 2-core CPU);
+  threshold 0.93 leaves 0.035, about 5 standard errors of a 540-image accuracy. A model that does not
+  learn scores about 0.1 (one class); one epoch of training, about 0.6-0.8.
 """
 import numpy as np
 import pytest
@@ -29,7 +31,7 @@ from graders.asserts import assert_equal, assert_finite, call_repr
 from graders.models import (assert_compiled, assert_layer_sequence, assert_output_shape, assert_param_budget,
                             model_spec, rebuild)
 
-EPOCHS, SPLIT_SEED = 10, 20240
+EPOCHS, SPLIT_SEED = 15, 20240
 ACCURACY_THRESHOLD = 0.93
 PARAM_BUDGET = 100_000
 POOLING = ("MaxPooling2D", "AveragePooling2D", "GlobalMaxPooling2D", "GlobalAveragePooling2D")
