@@ -15,14 +15,22 @@ Wrong answers this suite is built to catch (one line each):
 - regularisation that does not regularise: no smaller train/validation gap than the unregularised twin
 
 Judge protocol for the gap test (the catalogue's small-data setup): scikit-learn digits (pixels / 16),
-SMALL_PER_CLASS examples per class for training, every other digit for validation. The judge rebuilds
-build_regularized_mlp(64, 10, L2, DROPOUT) and the twin build_regularized_mlp(64, 10, 0.0, 0.0) with
-their compile settings, fits both with the same seed for EPOCHS full-batch epochs, and measures on its
-own data the cross-entropy gap (validation minus training, inference mode) and the squared norm of
-the Dense kernels.
+10 examples per class for training (100 in all) of which 30% carry a wrong label (NOISE), every other
+digit, correctly labelled, for validation. The judge rebuilds build_regularized_mlp(64, 10, 0.01, 0.5)
+and the twin build_regularized_mlp(64, 10, 0.0, 0.0) with their compile settings, fits both with the
+same seed for 60 epochs (batch 10), and measures on its own data the cross-entropy gap (validation
+minus training, inference mode) and the squared norm of the Dense kernels.
+Why the label noise: on clean data (5 per class, 50-200 epochs, l2 1e-3..1e-2, dropout 0 or 0.5) the
+regularised model's gap was 0.92-1.05 x the twin's, never clearly smaller on 10/10 seeds: with so few
+samples the gap is dominated by what the data cannot tell, not by memorisation. With 30% wrong labels
+the twin memorises them and its gap grows; L2 + dropout resist, on every seed with a wide margin.
+The weight-norm test (the catalogue's fallback) is kept as a second, independent check.
 
 Convergence sweep of the reference (seeds 0-9, `python grade.py dev sweep overfitting --seeds 10`):
-  SWEEP_PLACEHOLDER
+  gap_ratio (regularised gap / twin's gap, lower is better): min 0.067, median 0.185, max 0.298;
+    threshold 0.6, 10/10 seeds, worst margin 0.30.
+  kernel_norm_ratio (lower is better): min 0.125, median 0.134, max 0.149; threshold 0.5, 10/10 seeds.
+  (2026-11-22, 2-core CPU.) A model without dropout or L2 has ratio 1 on both by construction.
 """
 import numpy as np
 import pytest
@@ -31,9 +39,9 @@ from graders.asserts import assert_equal, assert_scalar_close, call_repr
 from graders.models import (assert_compiled, assert_input_shape, assert_output_shape, callback_spec,
                             model_spec, rebuild)
 
-SMALL_PER_CLASS, EPOCHS = 5, 150
-L2, DROPOUT = 1e-3, 0.5
-GAP_RATIO = 0.5  # regularised gap must be at most this fraction of the twin's
+SMALL_PER_CLASS, NOISE, EPOCHS, BATCH = 10, 0.3, 60, 10
+L2, DROPOUT = 1e-2, 0.5
+GAP_RATIO = 0.6  # the regularised gap must be at most this fraction of the twin's
 NORM_RATIO = 0.5
 HIDDEN = [256, 256]
 
@@ -217,7 +225,10 @@ def small_data(seed):
     rng = np.random.default_rng(seed)
     train = np.concatenate([rng.choice(np.flatnonzero(y == c), SMALL_PER_CLASS, replace=False) for c in range(10)])
     val = np.setdiff1d(np.arange(len(y)), train)
-    return X[train], y[train], X[val], y[val]
+    y_train = y[train].copy()
+    wrong = rng.random(len(train)) < NOISE
+    y_train[wrong] = (y_train[wrong] + rng.integers(1, 10, wrong.sum())) % 10  # another class, never the true one
+    return X[train], y_train, X[val], y[val]
 
 
 def cross_entropy(model, X, y):
@@ -236,7 +247,7 @@ def train_pair(learner, seed):
             keras.utils.set_random_seed(seed)
             model = rebuild(learner.build_regularized_mlp(64, 10, l2, dropout))
             keras.utils.set_random_seed(seed)
-            model.fit(Xtr, ytr, epochs=EPOCHS, batch_size=len(Xtr), verbose=0)
+            model.fit(Xtr, ytr, epochs=EPOCHS, batch_size=BATCH, verbose=0)
             gap = cross_entropy(model, Xval, yval) - cross_entropy(model, Xtr, ytr)
             norm = sum(float(np.sum(np.square(w))) for w in model.get_weights() if w.ndim == 2)
             out[name] = (gap, norm)
@@ -253,7 +264,7 @@ def test_regularisation_shrinks_the_generalisation_gap(learner, keras, train_see
     record_metric("gap_ratio", ratio, GAP_RATIO, higher_is_better=False)
     assert twin_gap > 0 and ratio <= GAP_RATIO, (
         f"trained build_regularized_mlp(64, 10, l2={L2:g}, dropout={DROPOUT}) and its twin (l2=0, dropout=0) on "
-        f"{SMALL_PER_CLASS * 10} digits; validation-minus-training cross-entropy is {gap:.3f} vs {twin_gap:.3f} for the "
+        f"{SMALL_PER_CLASS * 10} digits ({NOISE:.0%} mislabelled); validation-minus-training cross-entropy is {gap:.3f} vs {twin_gap:.3f} for the "
         f"twin, expected at most {GAP_RATIO:g} x the twin's - is the regularisation active during training?")
 
 
