@@ -261,7 +261,7 @@ def dev_corpus(slugs: tuple[str, ...], secure: bool, workers: int) -> None:
         result = devcheck.grade_corpus_entry(*item, secure=secure)
         problem = devcheck.corpus_problem(*item, result)
         mark = "[red]FAIL[/red]" if problem else "[green]ok[/green]"
-        console.print(f"{mark} {item[0]}/{item[1].name}: {result.score:g}/{result.max_score:g} ({result.duration:.1f}s)")
+        console.print(f"{mark} {item[0]}/{item[1].stem}: {result.score:g}/{result.max_score:g} ({result.duration:.1f}s)")
         if problem:
             console.print(f"     - {problem}")
         return problem
@@ -271,6 +271,26 @@ def dev_corpus(slugs: tuple[str, ...], secure: bool, workers: int) -> None:
     console.print(f"{'[red]' if problems else '[green]'}{len(items) - len(problems)}/{len(items)} corpus entries "
                   f"behave{'[/red]' if problems else '[/green]'}")
     sys.exit(1 if problems else 0)
+
+
+@dev.command("mutant")
+@click.argument("slug")
+@click.argument("name")
+@click.argument("wrong_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def dev_mutant(slug: str, name: str, wrong_file: Path) -> None:
+    """Add WRONG_FILE (a copy of the solution with one mistake) to the audit corpus as mutant_NAME.diff."""
+    from .patches import make_patch
+
+    check_slugs((slug,))
+    solution = paths.solution_path(slug).read_text(encoding="utf-8")
+    patch = make_patch(solution, wrong_file.read_text(encoding="utf-8"), f"{slug}.py")
+    if not patch:
+        console.print(f"[red]{wrong_file} is identical to the solution[/red]")
+        sys.exit(1)
+    out = paths.ROOT / "tests" / "corpus" / slug / f"mutant_{name.removeprefix('mutant_')}.diff"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(patch, encoding="utf-8")
+    console.print(f"wrote {paths.relative(out)}; check it with `python grade.py dev corpus {slug}`")
 
 
 @dev.command("readme")

@@ -127,26 +127,39 @@ def run(slugs: list[str] | None, modes: tuple[str, ...], workers: int = 2,
 
 
 def corpus_entries(slug: str) -> list[Path]:
+    """The audit corpus of an exercise: `mutant_*.diff` patches of the solution and `correct_*/` folders."""
     folder = paths.ROOT / "tests" / "corpus" / slug
-    return sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if (p.is_dir() and p.name.startswith("correct_"))
+                  or (p.suffix == ".diff" and p.name.startswith("mutant_")))
 
 
 def grade_corpus_entry(slug: str, entry: Path, secure: bool = False) -> ExerciseResult:
     """Grade one audit-corpus entry: a wrong answer (`mutant_*`, hidden suite only) or a correct one."""
+    import tempfile
+
+    from .patches import apply_patch
+
     mutant = entry.name.startswith("mutant_")
     options = runner.RunOptions(visible=not mutant, hidden=True, banned_check=not mutant, secure=secure)
-    return runner.grade_exercise(manifest.get(slug), entry, options)
+    if entry.is_dir():
+        return runner.grade_exercise(manifest.get(slug), entry, options)
+    with tempfile.TemporaryDirectory(prefix=f"mlkit-{entry.stem}-") as folder:
+        source = apply_patch(paths.solution_path(slug).read_text(encoding="utf-8"), entry.read_text(encoding="utf-8"))
+        (Path(folder) / f"{slug}.py").write_text(source, encoding="utf-8")
+        return runner.grade_exercise(manifest.get(slug), Path(folder), options)
 
 
 def corpus_problem(slug: str, entry: Path, result: ExerciseResult) -> str | None:
     """Why this corpus entry's result is wrong (a surviving mutant, a correct answer losing points), or None."""
     if entry.name.startswith("mutant_"):
         if result.error is not None or not result.tests:
-            return f"{slug}/{entry.name} did not run: {result.message}"
+            return f"{slug}/{entry.stem} did not run: {result.message}"
         if all(t.status is Status.PASS for t in result.tests if t.max_score > 0):
-            return f"the wrong answer {slug}/{entry.name} survives the hidden suite"
+            return f"the wrong answer {slug}/{entry.stem} survives the hidden suite"
         return None
     if result.status is not Status.PASS:
         failing = [f"{t.name}: {t.message}" for t in result.tests if t.status is not Status.PASS]
-        return f"the correct answer {slug}/{entry.name} loses points:\n" + "\n".join(failing or [result.message])
+        return f"the correct answer {slug}/{entry.stem} loses points:\n" + "\n".join(failing or [result.message])
     return None

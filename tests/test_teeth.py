@@ -21,7 +21,7 @@ CORPUS = [(slug, entry) for slug in SLUGS for entry in devcheck.corpus_entries(s
 
 def corpus_param(slug, entry):
     marks = [pytest.mark.slow] if manifest.get(slug).budget > FAST_BUDGET else []
-    return pytest.param((slug, entry), id=f"{slug}/{entry.name}", marks=marks)
+    return pytest.param((slug, entry), id=f"{slug}/{entry.stem}", marks=marks)
 
 
 @pytest.fixture(scope="module")
