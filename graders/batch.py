@@ -80,7 +80,7 @@ def run_batch(folder: Path, out: Path, slugs: list[str] | None = None, workers: 
     folder, out = Path(folder).resolve(), Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     slugs = slugs or manifest.slugs()
-    os.environ.setdefault("MLKIT_WORKER_THREADS", str(max(1, (os.cpu_count() or 2) // max(1, workers))))
+    runner.share_cores(workers)
     options = runner.RunOptions(secure=secure, hide=(str(folder), str(out)))
     graded: dict[str, Results] = {}
 

@@ -115,6 +115,7 @@ def run(slugs: list[str] | None, modes: tuple[str, ...], workers: int = 2,
 
     exercises = [manifest.get(s) for s in slugs] if slugs else list(manifest.load())
     general = [] if slugs else stray_problems()
+    runner.share_cores(workers)
 
     def one(exercise: Exercise) -> CheckReport:
         report = check_exercise(exercise, modes)

@@ -37,6 +37,12 @@ class RunOptions:
     seed: int | None = None  # seed for convergence tests (dev sweep)
 
 
+def share_cores(workers: int) -> None:
+    """With several runs at once, give each TensorFlow / OpenMP process its share of the cores."""
+    if workers > 1:
+        os.environ.setdefault("MLKIT_WORKER_THREADS", str(max(1, (os.cpu_count() or 2) // workers)))
+
+
 def subprocess_env(extra: dict | None = None) -> dict:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(paths.ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
@@ -44,6 +50,10 @@ def subprocess_env(extra: dict | None = None) -> dict:
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # conftest.py loads graders.plugin; third-party plugins cost seconds
     env.setdefault("OPENBLAS_NUM_THREADS", "1")  # small matrix products are slower multi-threaded under load
+    if "MLKIT_WORKER_THREADS" in env:  # several runs at once: share the cores instead of oversubscribing them
+        for name in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS"):
+            env.setdefault(name, env["MLKIT_WORKER_THREADS"])
+        env.setdefault("TF_NUM_INTEROP_THREADS", "1")
     env.update(extra or {})
     return env
 
@@ -172,6 +182,7 @@ def grade(slugs: Iterable[str] | None, target: Path, options: RunOptions = RunOp
     """Grade several exercises (all by default), ``workers`` at a time, in manifest order."""
     exercises = [manifest.get(s) for s in slugs] if slugs else list(manifest.load())
     target = Path(target).resolve()
+    share_cores(workers)
 
     def one(exercise: Exercise) -> ExerciseResult:
         result = grade_exercise(exercise, target, options)
