@@ -10,7 +10,7 @@ def build_cnn(input_shape, n_classes):
     """A compiled Keras CNN classifier.
 
     input_shape: (height, width, channels), e.g. (8, 8, 1); it must work for 8x8 images too.
-    Returns a model with at least one Conv2D, a pooling layer and a Dense softmax output:
+    Returns a model with a Conv2D, then a pooling layer, then a Dense softmax output, in that order:
     (None, height, width, channels) -> (None, n_classes) class probabilities (rows sum to 1),
     compiled for INTEGER labels, with at most 100,000 parameters for (8, 8, 1) and 10 classes.
     """

@@ -22,7 +22,8 @@ def early_stopping_epoch(val_losses, patience, min_delta=0.0):
     val_losses: the validation loss after each epoch (epoch 0 first).
     Returns (stop_epoch, best_epoch), 0-based: stop_epoch is the last epoch that runs (the last
     index of val_losses if patience never runs out), best_epoch the epoch whose weights
-    restore_best_weights=True would restore. An epoch improves when val_loss < best - min_delta.
+    restore_best_weights=True would restore. An epoch improves when val_loss < best - min_delta
+    (strictly); patience=0 behaves like patience=1.
     Raises ValueError for an empty list.
     """
     # TODO: replay Keras' rule epoch by epoch

@@ -35,8 +35,8 @@ def unfreeze_top(model, n_layers, lr=1e-5):
     """Prepare `model` (from build_transfer_model) for fine-tuning and return it.
 
     Make the top `n_layers` base layers that hold weights trainable (pooling/flatten layers hold
-    none and do not count; n_layers larger than their number unfreezes them all), keep the lower
-    ones frozen, and recompile with Adam(lr) for integer labels.
+    none and do not count; n_layers=0 leaves only the head trainable; n_layers larger than their
+    number unfreezes them all), keep the lower ones frozen, and recompile with Adam(lr) for integer labels.
     """
     # TODO: choose the trainable layers, then recompile with the small learning rate
     raise NotImplementedError("unfreeze_top")
