@@ -16,6 +16,8 @@ target + 0.1 N(0, 1); every 5 steps the judge measures |mean(G(z)) - target| ove
 sampled in training mode so that batch-norm's slow moving averages do not matter), seeds 0-9, closest approach:
   reference          0.082 0.041 0.004 0.042 0.035 0.065 0.056 0.064 0.077 0.047 (max 0.082)
   correct_sequential 0.010 0.018 0.006 0.019 0.017 0.083 0.014 0.058 0.012 0.016 (max 0.083)
+`python grade.py dev sweep dcgan --seeds 10` (2026-11-22, 2-core CPU) reproduces the reference row: min 0.0042,
+median 0.052, max 0.082, passed on 10/10 seeds.
 Threshold: closest approach <= 0.2 (2.4x the worst seed). An untrained generator stays exactly 0.6 away.
 GAN training oscillates around the target (e.g. reference seed 5: 0.49 0.28 0.12 0.07 0.16 0.21), so the
 closest approach is used, not the last value; a first protocol (distance after 20 steps to a fixed target 0.5)
@@ -247,9 +249,12 @@ def train_toy(module, seed):
 
 
 @pytest.mark.points(4)
-def test_generated_mean_moves_towards_the_data(learner, seeded):
-    start, target, distances = train_toy(learner, seed=0)
+@pytest.mark.convergence
+def test_generated_mean_moves_towards_the_data(learner, keras, train_seed, record_metric):
+    keras.utils.set_random_seed(train_seed)
+    start, target, distances = train_toy(learner, seed=train_seed)
     closest = min(distances)
+    record_metric("closest_approach", closest, MAX_DISTANCE, higher_is_better=False)
     assert closest <= MAX_DISTANCE, (
         f"trained the learner's generator and discriminator for {STEPS} train_step calls on images whose pixels are "
         f"about {target:.2f} (the fresh generator's mean was {start:.2f}); every {CHECK} steps the generated mean was "

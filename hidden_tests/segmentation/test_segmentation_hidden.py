@@ -20,6 +20,8 @@ Wrong answers this suite is built to catch (one line each):
 Convergence sweep (reference, this file's protocol: fit 10 epochs, batch 16, on 256 judge
 images 24x24 with noise 0.4, pooled IoU at 0.5 on 160 held-out images), seeds 0-9:
   0.926 0.935 0.928 0.943 0.921 0.932 0.938 0.923 0.937 0.935 (min 0.921, mean 0.932)
+`python grade.py dev sweep segmentation --seeds 10` (2026-11-22, 2-core CPU): min 0.9208, median 0.9335,
+max 0.9426, passed on 10/10 seeds.
 Threshold 0.80 (margin 0.12 below the worst seed). The untrained reference scores 0.08-0.17 (seeds 0-9),
 thresholding the raw image at 0.5 scores 0.55 (foreground is 15% of the pixels).
 A first protocol (8 epochs at batch 32) gave min 0.74: too tight, so it was replaced.
@@ -313,6 +315,9 @@ def train_and_score(module, seed):
     """Judge protocol: fit the learner's compiled model, rebuild it here, pooled IoU on held-out shapes."""
     x_train, y_train = judge_shapes(256, 24, 24, seed=1000 + seed)
     x_test, y_test = judge_shapes(160, 24, 24, seed=2000 + seed)
+    import keras
+
+    keras.utils.set_random_seed(seed)  # the judge's process; a secure-mode worker draws its own initial weights
     model = module.build_segmenter((24, 24, 1))
     model.fit(x_train, y_train, epochs=10, batch_size=16, verbose=0)
     judge = judge_copy(model_spec(model))
@@ -322,9 +327,12 @@ def train_and_score(module, seed):
 
 
 @pytest.mark.points(4)
-def test_segmenter_learns_synthetic_shapes(learner, seeded):
-    score = train_and_score(learner, seed=0)
+@pytest.mark.convergence
+def test_segmenter_learns_synthetic_shapes(learner, tf, train_seed, record_metric):
+    score = train_and_score(learner, seed=train_seed)
+    record_metric("held_out_iou", score, IOU_THRESHOLD)
     assert score >= IOU_THRESHOLD, (
-        f"trained build_segmenter((24, 24, 1)) with its own compile settings for 10 epochs (batch 16) on 256 noisy "
+        f"trained build_segmenter((24, 24, 1)) with its own compile settings for 10 epochs (batch 16, seed "
+        f"{train_seed}) on 256 noisy "
         f"images of shapes; the judge measured IoU {score:.3f} on held-out images, expected >= {IOU_THRESHOLD} "
         f"- check padding='same', a sigmoid output, a per-pixel binary loss and a workable learning rate")
