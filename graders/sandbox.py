@@ -8,7 +8,8 @@ process it starts dies with it, double-forked daemons included), a private
 mount namespace where the whole filesystem is read-only and every top-level
 folder but the system ones (/usr, /etc, /dev, ...) is hidden behind an empty
 tmpfs (the kit, any other copy of it, /tmp, homes, other submissions), with
-only the Python installation bound back in; the scratch folder is the only writable place, and all capabilities are dropped.
+only the Python installation bound back in; the scratch folder is the only
+writable place, and all capabilities are dropped.
 Where a cgroup pids controller is writable, a process-count limit.
 """
 from __future__ import annotations
@@ -44,6 +45,8 @@ class Limits:
 
 @lru_cache(maxsize=1)
 def namespaces_available() -> bool:
+    if os.environ.get("MLKIT_NO_NAMESPACES") == "1":  # test the fallback on a machine that has namespaces
+        return False
     if not shutil.which("unshare") or not shutil.which("setpriv"):
         return False
     try:
@@ -109,15 +112,23 @@ def hidden_paths(extra: list[str]) -> list[str]:
     return [p for p in found if not any(p.startswith(other + os.sep) for other in found)]  # top-most only
 
 
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder + os.sep)
+
+
 def denied_paths(extra: list[str], allowed: list[str]) -> list[str]:
-    """Without namespaces the audit hook refuses opens under these instead (no folder holding `allowed`)."""
-    denied = set(hidden_paths(extra)) | {str(paths.ROOT)}
-    for path in list(denied):
-        if any(a == path or a.startswith(path + os.sep) for a in allowed):
-            denied.discard(path)
-            denied.update(os.path.join(path, name) for name in os.listdir(path)
-                          if not any(a == os.path.join(path, name) or a.startswith(os.path.join(path, name) + os.sep)
-                                     for a in allowed))
+    """Without namespaces the audit hook refuses opens under these instead: the hidden folders,
+    where a folder holding an `allowed` path is replaced, level by level, by its other entries."""
+    pending, denied = [*hidden_paths(extra), str(paths.ROOT)], set()
+    while pending:
+        folder = pending.pop()
+        if not any(_within(a, folder) for a in allowed):
+            denied.add(folder)
+        elif folder not in allowed and os.path.isdir(folder):
+            try:
+                pending += [os.path.join(folder, name) for name in os.listdir(folder)]
+            except OSError:
+                pass
     return sorted(denied)
 
 

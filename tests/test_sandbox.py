@@ -1,0 +1,42 @@
+"""Which folders a secure-mode worker may not see (graders/sandbox.py)."""
+import os
+
+from graders import paths, sandbox
+
+
+def test_everything_but_system_folders_is_hidden():
+    hidden = sandbox.hidden_paths([])
+    for system in ("/usr", "/etc", "/proc", "/dev"):
+        assert system not in hidden
+    assert any(str(paths.ROOT) == h or str(paths.ROOT).startswith(h + os.sep) for h in hidden)
+    assert not any(h.startswith(sandbox.STAGE) for h in hidden)
+
+
+def test_without_namespaces_allowed_folders_stay_readable_and_their_siblings_do_not(tmp_path):
+    allowed = tmp_path / "scratch"
+    allowed.mkdir()
+    (tmp_path / "other_student").mkdir()
+    denied = sandbox.denied_paths([str(tmp_path)], [str(allowed)])
+    assert str(tmp_path / "other_student") in denied
+    assert not any(str(allowed) == d or str(allowed).startswith(d + os.sep) for d in denied)
+    assert str(paths.ROOT / "solutions") in denied or any(str(paths.ROOT).startswith(d + os.sep) for d in denied)
+
+
+def test_without_namespaces_the_audit_hook_still_keeps_the_kit_out_of_reach(tmp_path, monkeypatch):
+    """The fallback for machines without user namespaces (some containers), forced here."""
+    from adversarial.attacks import ATTACKS
+    from graders import manifest, runner
+    from graders.results import Status
+
+    monkeypatch.setenv("MLKIT_NO_NAMESPACES", "1")
+    exercise, options = manifest.get("activations"), runner.RunOptions(secure=True, visible=False)
+    assert runner.grade_exercise(exercise, paths.SOLUTIONS, options).status is Status.PASS
+    for attack in ATTACKS:
+        if attack.name in ("read_solutions_from_disk", "import_reference_module"):
+            folder = tmp_path / attack.name
+            folder.mkdir()
+            source = paths.solution_path("activations").read_text(encoding="utf-8")
+            (folder / "activations.py").write_text(source + "\n\n" + attack.snippet, encoding="utf-8")
+            result = runner.grade_exercise(exercise, folder, options)
+            stolen = [t.name for t in result.tests if "softmax" in t.name and t.status is Status.PASS]
+            assert not stolen, f"{attack.name} passed {stolen} without namespaces"
