@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from graders.golden import write_or_check
+
 GOLDEN = Path(__file__).with_name("tf_golden.npz")
 
 
@@ -37,17 +39,5 @@ def compute() -> dict:
     return values
 
 
-def main(argv: list[str]) -> int:
-    values = compute()
-    if "--check" in argv:
-        with np.load(GOLDEN, allow_pickle=False) as data:
-            bad = [k for k in values if k not in data.files or not np.allclose(values[k], data[k], rtol=1e-12, atol=0)]
-        print("tf_golden.npz matches TensorFlow" if not bad else f"tf_golden.npz differs from TensorFlow: {bad}")
-        return 1 if bad else 0
-    np.savez_compressed(GOLDEN, **values)
-    print(f"wrote {GOLDEN}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(write_or_check(compute, GOLDEN, sys.argv[1:], "TensorFlow"))
