@@ -7,12 +7,14 @@ local mode, secure mode, or both. Each problem names the file and the fix.
 from __future__ import annotations
 
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from . import banned, manifest, paths, runner
 from .manifest import Exercise
+from .patches import apply_patch
 from .results import ExerciseResult, Status
 
 
@@ -138,10 +140,6 @@ def corpus_entries(slug: str) -> list[Path]:
 
 def grade_corpus_entry(slug: str, entry: Path, secure: bool = False) -> ExerciseResult:
     """Grade one audit-corpus entry: a wrong answer (`mutant_*`, hidden suite only) or a correct one."""
-    import tempfile
-
-    from .patches import apply_patch
-
     mutant = entry.name.startswith("mutant_")
     options = runner.RunOptions(visible=not mutant, hidden=True, banned_check=not mutant, secure=secure)
     if entry.is_dir():
