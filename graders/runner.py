@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import loader, manifest, paths
+from . import loader, manifest, paths, sandbox
 from .errors import SubmissionMissing
 from .manifest import Exercise
 from .results import ExerciseResult, Results, Status, TestResult
@@ -80,13 +80,32 @@ def pytest_command(exercise: Exercise, target: Path, results_file: Path, options
     return command
 
 
-def run_with_limit(command: list[str], timeout: float, env: dict) -> tuple[int | None, str]:
+def judge_memory_mb(exercise: Exercise) -> int:
+    """The judge's own address-space limit: room for TensorFlow where the track uses it."""
+    from .secure import limits_for
+    return 2 * limits_for(exercise).memory_mb + 4096
+
+
+def _limit_judge(memory_mb: int | None) -> Callable[[], None] | None:
+    if memory_mb is None:
+        return None
+
+    def apply() -> None:
+        import resource
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    return apply
+
+
+def run_with_limit(command: list[str], timeout: float, env: dict,
+                   memory_mb: int | None = None) -> tuple[int | None, str]:
     """Run ``command`` in its own process group; kill the whole group at the limit.
 
     Returns (exit code or None when killed, the tail of its output)."""
     with tempfile.TemporaryFile() as output:
         process = subprocess.Popen(command, cwd=paths.ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, start_new_session=True)
+                                   stdin=subprocess.DEVNULL, start_new_session=True,
+                                   preexec_fn=_limit_judge(memory_mb))
         try:
             code = process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -138,8 +157,7 @@ def build_result(exercise: Exercise, events: list[dict], code: int | None, limit
         else:
             result.tests.append(TestResult(test["name"], Status(event["status"]), share, test["visibility"],
                                            event["message"], event["duration"]))
-    if not secure:
-        apply_banned_gate(result)
+    apply_banned_gate(result)
     return result
 
 
@@ -147,7 +165,8 @@ BANNED_CHECK_PREFIX = "no_banned_calls"
 
 
 def apply_banned_gate(result: ExerciseResult) -> None:
-    """Local mode has no runtime enforcement: a banned import found statically voids the exercise."""
+    """A banned import or call found statically voids the exercise, in both modes alike (secure mode
+    also stops it at run time, but only what runs can be stopped)."""
     if any(t.name.startswith(BANNED_CHECK_PREFIX) and t.status is Status.BANNED for t in result.tests):
         for test in result.tests:
             if test.status is Status.PASS:
@@ -168,9 +187,10 @@ def grade_exercise_with_events(exercise: Exercise, target: Path,
     except SubmissionMissing as exc:
         return ExerciseResult(exercise.slug, float(exercise.points), error=Status.MISSING, message=str(exc)), []
     limit = exercise.timeout * options.timeout_scale
-    with tempfile.TemporaryDirectory(prefix="grade-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="grade-") as scratch, sandbox.RunScope() as scope:
         results_file = Path(scratch) / "events.jsonl"
-        code, _tail = run_with_limit(pytest_command(exercise, target, results_file, options), limit, subprocess_env())
+        code, _tail = run_with_limit(pytest_command(exercise, target, results_file, options), limit,
+                                     subprocess_env(scope.env()), judge_memory_mb(exercise))
         events = read_events(results_file)
         result = build_result(exercise, events, code, limit, options.secure)
     result.duration = time.perf_counter() - start

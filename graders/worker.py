@@ -20,11 +20,18 @@ KIT_DIR = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, KIT_DIR)  # python -I leaves the script's folder out of sys.path
 import wire  # noqa: E402 - a copy next to this file
 
-BLOCKED_EVENTS = {
+BLOCKED_EVENTS = frozenset({
     "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty", "subprocess.Popen",
     "pty.spawn", "socket.connect", "socket.bind", "socket.sendto", "socket.getaddrinfo",
-    "ctypes.dlopen", "ctypes.dlsym", "ctypes.call_function",
-}
+    "ctypes.dlopen", "ctypes.dlsym", "ctypes.call_function", "ctypes.cdata",
+    "gc.get_objects", "gc.get_referrers", "gc.get_referents",
+})
+PATH_READ_EVENTS = frozenset({"os.listdir", "os.scandir", "glob.glob", "os.chdir", "shutil.copyfile", "shutil.copytree"})
+PATH_WRITE_EVENTS = frozenset({"os.remove", "os.rmdir", "os.mkdir", "os.rename", "os.symlink", "os.link",
+                               "os.chmod", "os.chown", "os.truncate", "os.utime", "os.mkfifo", "os.mknod",
+                               "shutil.rmtree", "shutil.move", "os.setxattr", "os.removexattr"})
+WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+DIRECTORY_FLAGS = os.O_DIRECTORY | getattr(os, "O_PATH", 0)
 
 
 class SandboxViolation(PermissionError):
@@ -36,53 +43,121 @@ class BannedModule(ModuleNotFoundError):
 
 
 class State:
-    banned_hit: str | None = None
-    armed = False
-    policy: dict = {}
+    banned_hit: str | None = None  # for the error message only: enforcement never reads it
 
 
 def _matches(name: str, rule: str) -> bool:
     return name == rule or name.startswith(rule + ".")
 
 
-def audit(event: str, args: tuple) -> None:
-    if not State.armed:
-        return
-    if event == "import":
-        name = args[0] or ""
-        for rule in State.policy["banned"]:
-            if _matches(name, rule):
-                if imported_by_learner():
-                    State.banned_hit = name
-                raise BannedModule(f"{name} is banned in this exercise", name=name)
-        return
-    if event in BLOCKED_EVENTS:
-        raise SandboxViolation(f"{event} is not allowed in the grading sandbox")
-    if event in ("os.kill", "os.killpg", "signal.pthread_kill"):
-        if args and args[0] != os.getpid() or event == "os.killpg":
-            raise SandboxViolation("sending signals to other processes is not allowed in the grading sandbox")
-        return
-    if event == "open" and State.policy.get("deny_paths"):
-        path = args[0]
-        if isinstance(path, (str, bytes)) and not isinstance(path, int):
-            real = os.path.realpath(os.fsdecode(path))
-            if any(real == d or real.startswith(d + os.sep) for d in State.policy["deny_paths"]):
-                raise SandboxViolation(f"reading {real} is not allowed in the grading sandbox")
-            mode = args[1] if len(args) > 1 and isinstance(args[1], str) else "r"
-            if any(c in mode for c in "wax+") and not real.startswith(State.policy["scratch"] + os.sep):
-                raise SandboxViolation(f"writing {real} is not allowed; write only under the working folder")
+def make_audit_hook(banned: tuple[str, ...], deny: tuple[str, ...], scratch: str, module_path: str, pid: int):
+    """The audit hook, closed over immutable values: nothing learner code can reach turns it off."""
+    def denied(path: object) -> str | None:
+        if isinstance(path, int) or not isinstance(path, (str, bytes, os.PathLike)):
+            return None
+        real = os.path.realpath(os.fsdecode(path))
+        if any(real == d or real.startswith(d + os.sep) for d in deny):
+            return real
+        parts = real.split(os.sep)
+        if len(parts) > 2 and parts[1] == "proc" and parts[2].isdigit() and int(parts[2]) != pid:
+            return real  # other processes' command lines, environments, memory
+        return None
+
+    def outside_scratch(path: object) -> str | None:
+        if isinstance(path, int) or not isinstance(path, (str, bytes, os.PathLike)):
+            return None
+        real = os.path.realpath(os.fsdecode(path))
+        return None if real == scratch or real.startswith(scratch + os.sep) else real
+
+    def hook(event: str, args: tuple) -> None:
+        if event == "import":
+            name = args[0] or ""
+            for rule in banned:
+                if _matches(name, rule):
+                    if imported_by(module_path):
+                        State.banned_hit = name
+                    raise BannedModule(f"{name} is banned in this exercise", name=name)
+            return
+        if event in BLOCKED_EVENTS:
+            raise SandboxViolation(f"{event} is not allowed in the grading sandbox")
+        if event in ("os.kill", "os.killpg", "signal.pthread_kill"):
+            if args and args[0] != pid or event == "os.killpg":
+                raise SandboxViolation("sending signals to other processes is not allowed in the grading sandbox")
+            return
+        if not deny:
+            return  # namespaces and Landlock guard the filesystem
+        if event == "open":
+            path = args[0] if args else None
+            mode = args[1] if len(args) > 1 else None
+            flags = args[2] if len(args) > 2 and isinstance(args[2], int) else 0
+            if isinstance(path, int):
+                return
+            where = denied(path)
+            if where:
+                raise SandboxViolation(f"reading {where} is not allowed in the grading sandbox")
+            writes = flags & WRITE_FLAGS or isinstance(mode, str) and any(c in mode for c in "wax+")
+            if writes and outside_scratch(path):
+                raise SandboxViolation(f"writing {outside_scratch(path)} is not allowed; "
+                                       f"write only under the working folder")
+            if mode is None and flags & DIRECTORY_FLAGS or mode is None and os.path.isdir(os.fsdecode(path)):
+                raise SandboxViolation("opening folders as file descriptors is not allowed in the grading sandbox")
+        elif event in PATH_READ_EVENTS:
+            for path in args[:2]:
+                where = denied(path)
+                if where:
+                    raise SandboxViolation(f"reading {where} is not allowed in the grading sandbox")
+        elif event in PATH_WRITE_EVENTS:
+            for path in args[:2]:
+                where = outside_scratch(path)
+                if where:
+                    raise SandboxViolation(f"changing {where} is not allowed; write only under the working folder")
+    return hook
 
 
-def imported_by_learner() -> bool:
+def imported_by(module_path: str) -> bool:
     """Is the import being executed on behalf of the submission (not of a library it uses)?"""
     frame = sys._getframe(2)
     while frame is not None:
         filename = frame.f_code.co_filename
         if not (filename.startswith("<frozen importlib") or filename.endswith(os.sep.join(("importlib", "__init__.py")))
                 or filename == __file__):
-            return os.path.realpath(filename) == State.policy.get("module_path")
+            return os.path.realpath(filename) == module_path
         frame = frame.f_back
     return False
+
+
+def called_by(module_path: str) -> bool:
+    frame = sys._getframe(2)
+    return frame is not None and os.path.realpath(frame.f_code.co_filename) == module_path
+
+
+def arm_function_bans(banned: list[str], module_path: str) -> None:
+    """Replace each banned function (dotted rule such as sklearn.model_selection.cross_val_score) by a
+    tripwire wherever it is bound in an already imported module: libraries still reach the original,
+    the submission's own calls raise. The static check voids the score in both modes besides."""
+    for rule in banned:
+        module_name, _, attribute = rule.rpartition(".")
+        if not module_name or module_name.split(".")[0] not in sys.modules:
+            continue
+        try:
+            original = getattr(importlib.import_module(module_name), attribute)
+        except (ImportError, AttributeError):
+            continue  # a banned module, not a function: the import hook handles it
+        if not callable(original) or isinstance(original, type(sys)):
+            continue
+
+        def tripwire(*args, __original=original, __rule=rule, **kwargs):
+            if called_by(module_path):
+                State.banned_hit = __rule
+                raise BannedModule(f"{__rule} is banned in this exercise", name=__rule)
+            return __original(*args, **kwargs)
+
+        for module in list(sys.modules.values()):
+            namespace = getattr(module, "__dict__", None)
+            if isinstance(namespace, dict):
+                for name, value in list(namespace.items()):
+                    if value is original:
+                        namespace[name] = tripwire
 
 
 # ------------------------------------------------------------------- objects behind handles
@@ -238,6 +313,7 @@ def main() -> None:
     sys.path.append(KIT_DIR)  # for models.py / estimators.py when describing objects
     os.environ["KIT_DATA_DIR"] = config.get("data_dir") or ""
     os.environ["TMPDIR"] = config["scratch"]
+    confine_self(config)
     for name in config.get("preload", []):
         try:
             __import__(name)
@@ -248,12 +324,21 @@ def main() -> None:
         import estimators  # noqa: F401
     except ImportError:
         pass
-    State.policy = {"banned": config.get("banned", []), "deny_paths": config.get("deny_paths", []),
-                    "scratch": os.path.realpath(config["scratch"]),
-                    "module_path": os.path.realpath(config["module_path"])}
-    sys.addaudithook(audit)
-    State.armed = True
+    module_path = os.path.realpath(config["module_path"])
+    arm_function_bans(config.get("banned", []), module_path)
+    sys.addaudithook(make_audit_hook(tuple(config.get("banned", [])), tuple(config.get("deny_paths", [])),
+                                     os.path.realpath(config["scratch"]), module_path, os.getpid()))
     Worker(fd_in, fd_out, config).serve()
+
+
+def confine_self(config: dict) -> None:
+    """Landlock and seccomp, while this process has one thread (see confine.py); fail closed."""
+    import confine
+    if config.get("landlock"):
+        policy = config["landlock"]
+        confine.apply_landlock(policy["read"], policy["write"], policy["read_files"], policy["device_files"])
+    if config.get("seccomp"):
+        confine.apply_seccomp()
 
 
 if __name__ == "__main__":
