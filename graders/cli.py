@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.table import Table
 
 from . import devcheck, manifest, paths, report, runner, state, submissions
@@ -184,11 +185,23 @@ def watch(interval: float, max_runs: int) -> None:
 @click.option("--secure/--insecure", default=True, show_default=True,
               help="secure runs student code only in sandboxed workers, never in the judge")
 @click.option("--regrade", is_flag=True, help="grade again students who already have results.json")
-def batch(submissions_dir: Path, out: Path, exercise_list: str, workers: int, secure: bool, regrade: bool) -> None:
+@click.option("--allow-weak-sandbox", is_flag=True,
+              help="grade even where this machine lacks some protections (see `dev sandbox`)")
+def batch(submissions_dir: Path, out: Path, exercise_list: str, workers: int, secure: bool, regrade: bool,
+          allow_weak_sandbox: bool) -> None:
     """Grade a folder of submissions (one folder or .zip per student)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from . import batch as batch_module
+    from . import sandbox
+
+    missing = sandbox.missing_protections() if secure else []
+    if missing and not allow_weak_sandbox:
+        raise click.ClickException("this machine cannot isolate student code fully; missing: " + "; ".join(missing)
+                                   + ". Run `python grade.py dev sandbox` for details, grade on a machine with "
+                                   "bubblewrap and user namespaces, or pass --allow-weak-sandbox to accept the risk.")
+    if missing:
+        err_console.print("[yellow]weak sandbox accepted; missing: " + escape("; ".join(missing)) + "[/yellow]")
 
     slugs = check_slugs(tuple(s.strip() for s in exercise_list.split(",") if s.strip())) or None
     students = batch_module.find_submissions(submissions_dir)
@@ -234,11 +247,11 @@ def dev_check(slugs: tuple[str, ...], mode: str, workers: int) -> None:
         mark = "[green]ok[/green]" if r.ok else "[red]FAIL[/red]"
         console.print(f"{mark} {r.slug:24} budget {budget:g}s; reference run {times}")
         for problem in r.problems:
-            console.print(f"     - {problem}")
+            console.print(f"     - {escape(problem)}")
 
     general, reports = devcheck.run(check_slugs(slugs) or None, modes, workers, on_report=show)
     for problem in general:
-        console.print(f"[red]FAIL[/red] {problem}")
+        console.print(f"[red]FAIL[/red] {escape(problem)}")
     failed = [r.slug for r in reports if not r.ok]
     if failed or general:
         console.print(f"[red]dev check failed[/red] for {', '.join(failed) or 'the kit layout'}")
@@ -263,7 +276,7 @@ def dev_corpus(slugs: tuple[str, ...], secure: bool, workers: int) -> None:
         mark = "[red]FAIL[/red]" if problem else "[green]ok[/green]"
         console.print(f"{mark} {item[0]}/{item[1].stem}: {result.score:g}/{result.max_score:g} ({result.duration:.1f}s)")
         if problem:
-            console.print(f"     - {problem}")
+            console.print(f"     - {escape(problem)}")
         return problem
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
@@ -308,7 +321,11 @@ def dev_sandbox() -> None:
     from . import sandbox
 
     for name, active in sandbox.protections().items():
-        console.print(f"{'[green]active[/green]     ' if active else '[red]unavailable[/red]'} {name}")
+        console.print(f"{'[green]active[/green]     ' if active else '[red]unavailable[/red]'} {escape(name)}")
+    missing = sandbox.missing_protections()
+    console.print("strong isolation: " + ("[green]yes[/green]" if not missing else
+                                         "[red]no[/red] - batch needs --allow-weak-sandbox; missing: "
+                                         + escape("; ".join(missing))))
 
 
 @dev.command("sweep")
@@ -333,7 +350,7 @@ def dev_sweep(slugs: tuple[str, ...], seeds: int, secure: bool) -> None:
         for test, passed in result.passes.items():
             console.print(f"  {test}: passed on {passed}/{seeds} seeds")
         for failure in result.failures:
-            console.print(f"  [red]{failure}[/red]")
+            console.print(f"  [red]{escape(failure)}[/red]")
         if not result.passes:
             console.print(f"  [red]{slug} has no convergence tests (mark them @pytest.mark.convergence)[/red]")
         failed |= not result.ok

@@ -66,8 +66,10 @@ def landlock_abi() -> int:
         return 0
 
 
-def apply_landlock(read: list[str], write: list[str], read_files: list[str], device_files: list[str]) -> None:
-    """Allow reading under ``read``, everything under ``write``; deny every other path."""
+def apply_landlock(read: list[str], write: list[str], read_files: list[str], device_files: list[str],
+                   listing: list[str]) -> None:
+    """Allow reading under ``read``, everything under ``write``, listing folders under ``listing``;
+    deny every other path."""
     from landlock import FSAccess, Ruleset
 
     rules = Ruleset()
@@ -81,6 +83,8 @@ def apply_landlock(read: list[str], write: list[str], read_files: list[str], dev
     for path in device_files:
         if os.path.exists(path):
             rules.allow(path, rules=FSAccess.READ_FILE | FSAccess.WRITE_FILE)
+    for path in listing:
+        rules.allow(path, rules=FSAccess.READ_DIR)
     for path in write:
         rules.allow(path, rules=FSAccess.all())
     rules.apply()

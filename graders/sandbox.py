@@ -138,7 +138,8 @@ def protections() -> dict[str, bool]:
         "separate process, no pickle, validated JSON": True,
         "rlimits (memory, file size, CPU time, open files, processes)": True,
         "audit hook (bans, no subprocess/fork/socket/ctypes/signals, path checks)": True,
-        "unprivileged uid, no capabilities, no_new_privs": unprivileged,
+        "unprivileged uid (never root, not the grader's own when it is root)": unprivileged,
+        "no capabilities, no_new_privs": not running_as_root() or bool(shutil.which("setpriv")),
         "seccomp filter (no fork/exec, mount, ptrace, bpf, keyring, raw sockets...)": seccomp_available(),
         "Landlock (kernel-enforced file access: scratch writable, Python read-only, nothing else)": landlock_abi() > 0,
         "namespaces: mount, PID, network, IPC, UTS, cgroup (bubblewrap)": ns,
@@ -414,11 +415,12 @@ def _give_to(scratch: Path, uid: int) -> None:
         os.chmod(item, 0o755 if item.is_dir() else 0o644)
 
 
-def landlock_policy(scratch: str, data: str | None) -> dict:
-    """What the worker may touch once Landlock is on: paths as the worker sees them."""
+def landlock_policy(scratch: str, data: str | None, list_everything: bool) -> dict:
+    """What the worker may touch once Landlock is on: paths as the worker sees them. Folders may be
+    listed everywhere only inside the namespaces, where the worker's root holds nothing private."""
     read = [*python_roots(), "/usr", "/bin", "/sbin", "/lib", "/lib64", "/etc", "/proc/self",
             "/sys/devices/system/cpu", "/sys/fs/cgroup"]
-    return {"read": read + ([data] if data else []), "write": [scratch],
+    return {"read": read + ([data] if data else []), "write": [scratch], "list": ["/"] if list_everything else [],
             "read_files": ["/proc/cpuinfo", "/proc/meminfo", "/proc/stat", "/proc/filesystems"],
             "device_files": ["/dev/null", "/dev/zero", "/dev/urandom", "/dev/random", "/dev/full"]}
 
@@ -468,7 +470,7 @@ class WorkerProcess:
             "deny_paths": [] if self.isolated else denied_paths(list(hide_also or []),
                                                                 [str(self.scratch), str(data or ""), *python_roots()]),
             "seccomp": seccomp_available(),
-            "landlock": landlock_policy(scratch, data_seen or None) if landlock_abi() > 0 else None,
+            "landlock": landlock_policy(scratch, data_seen or None, self.isolated) if landlock_abi() > 0 else None,
         }
         argv = [sys.executable, "-I", "-B", f"{scratch}/_kit/worker.py", str(to_worker_r), str(from_worker_w),
                 json.dumps(config)]

@@ -336,7 +336,8 @@ def confine_self(config: dict) -> None:
     import confine
     if config.get("landlock"):
         policy = config["landlock"]
-        confine.apply_landlock(policy["read"], policy["write"], policy["read_files"], policy["device_files"])
+        confine.apply_landlock(policy["read"], policy["write"], policy["read_files"], policy["device_files"],
+                               policy["list"])
     if config.get("seccomp"):
         confine.apply_seccomp()
 

@@ -127,3 +127,19 @@ def test_a_banned_function_voids_the_score_in_both_modes_alike(tmp_path):
     scores = {secure: runner.grade_exercise(manifest.get(slug), tmp_path, runner.RunOptions(secure=secure)).score
               for secure in (False, True)}
     assert scores == {False: 0.0, True: 0.0}, scores
+
+
+def test_batch_refuses_a_weak_sandbox_unless_told(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from graders.cli import main
+
+    (tmp_path / "subs" / "alice").mkdir(parents=True)
+    monkeypatch.setattr(sandbox, "missing_protections", lambda: ["unprivileged uid (never root)"])
+    arguments = ["batch", str(tmp_path / "subs"), "--out", str(tmp_path / "out"), "--exercises", SLUG]
+    refused = CliRunner().invoke(main, arguments)
+    assert refused.exit_code != 0 and "unprivileged uid" in refused.output and "--allow-weak-sandbox" in refused.output
+    assert not (tmp_path / "out" / "grades.csv").exists()
+    accepted = CliRunner().invoke(main, [*arguments, "--allow-weak-sandbox"])
+    assert accepted.exit_code == 0, accepted.output
+    assert (tmp_path / "out" / "grades.csv").read_text().splitlines()[1].startswith("alice,activations,0")

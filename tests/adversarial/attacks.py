@@ -30,7 +30,11 @@ _FIND = """
 import os
 def _find(tail, limit=50):
     found = []
-    for top in sorted(os.listdir("/")):
+    try:
+        tops = sorted(os.listdir("/"))
+    except OSError:  # listing refused (Landlock without namespaces)
+        return found
+    for top in tops:
         if top in ("proc", "sys", "dev", "usr"):
             continue
         for folder, subfolders, files in os.walk("/" + top):
