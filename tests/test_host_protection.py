@@ -6,6 +6,7 @@ from __future__ import annotations
 import glob
 import os
 import subprocess
+import sys
 import sysconfig
 import uuid
 from pathlib import Path
@@ -21,7 +22,7 @@ MODES = ["namespaces", "no-namespaces"]
 
 
 def snapshot() -> dict:
-    python_install = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["stdlib"]}
+    python_install = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["stdlib"], sys.prefix}
     return {
         "sysctl": Path(SYSCTL).read_text() if os.path.exists(SYSCTL) else None,
         "python_install": {folder: sorted(os.listdir(folder)) for folder in python_install},
@@ -81,8 +82,18 @@ def graded(request, tmp_path_factory, canary_cgroup):
         else:
             os.environ["MLKIT_NO_NAMESPACES"] = previous
         sandbox.namespaces_available.cache_clear()
-        if before["sysctl"] is not None and Path(SYSCTL).read_text() != before["sysctl"]:
-            Path(SYSCTL).write_text(before["sysctl"])  # put the host back even when the test fails
+        put_the_host_back(before)
+
+
+def put_the_host_back(before: dict) -> None:
+    """Undo what a successful attack did, so a failing run does not leave the machine changed."""
+    if before["sysctl"] is not None and Path(SYSCTL).read_text() != before["sysctl"]:
+        Path(SYSCTL).write_text(before["sysctl"])
+    for folder in before["python_install"]:
+        for planted in glob.glob(os.path.join(folder, f"{MARK}*")):
+            os.remove(planted)
+    for planted in glob.glob(f"/tmp/{MARK}*") + glob.glob(os.path.expanduser(f"~/{MARK}*")):
+        os.remove(planted)
 
 
 @pytest.mark.parametrize("attack", HOST_ATTACKS, ids=lambda a: a.name)
