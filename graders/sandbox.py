@@ -45,6 +45,7 @@ from . import confine, paths
 STAGE = "/sandbox"  # inside the namespaces: /sandbox/work (scratch) and /sandbox/data
 KIT_RUNTIME = ("wire.py", "worker.py", "models.py", "estimators.py", "confine.py")
 PIDS_CGROUP = Path("/sys/fs/cgroup/pids")
+SCRATCH_MB = 256  # the worker's writable space inside the namespaces
 RUN_DIR_ENV, RUN_CGROUP_ENV = "MLKIT_RUN_DIR", "MLKIT_RUN_CGROUP"
 SANDBOX_UIDS = range(1_900_000_000, 1_900_000_000 + (1 << 24))  # far above any real account
 SYSTEM_FOLDERS = {"usr", "etc", "proc", "sys", "dev", "bin", "sbin", "lib", "lib32", "lib64", "libx32"}
@@ -144,20 +145,17 @@ def protections() -> dict[str, bool]:
         "Landlock (kernel-enforced file access: scratch writable, Python read-only, nothing else)": landlock_abi() > 0,
         "namespaces: mount, PID, network, IPC, UTS, cgroup (bubblewrap)": ns,
         "only system folders, Python and scratch visible; banned packages absent": ns,
+        f"working folder capped at {SCRATCH_MB} MB (tmpfs), the host's disk untouched": ns,
         "process-count limit (cgroup pids, owned by the grader)": pids_cgroup_available() or not running_as_root(),
     }
 
 
 def missing_protections() -> list[str]:
-    """Protections strong isolation needs that this machine lacks (batch refuses without consent)."""
+    """Protections this machine lacks (batch refuses to grade without consent). Landlock is an extra
+    layer where namespaces already hide the filesystem, and required where they do not."""
     have = protections()
-    strong_files = have["namespaces: mount, PID, network, IPC, UTS, cgroup (bubblewrap)"] or \
-        have["Landlock (kernel-enforced file access: scratch writable, Python read-only, nothing else)"]
-    missing = [name for name, active in have.items() if not active and not name.startswith(("namespaces", "only",
-                                                                                           "Landlock"))]
-    if not strong_files:
-        missing.append("kernel-enforced filesystem isolation (neither namespaces nor Landlock)")
-    return missing
+    ns = namespaces_available()
+    return [name for name, active in have.items() if not active and not (ns and name.startswith("Landlock"))]
 
 
 # ------------------------------------------------------------------ paths
@@ -372,7 +370,12 @@ def bwrap_command(scratch: Path, data: Path | None, banned: list[tuple[str, bool
             args += ["--tmpfs", path, "--ro-bind", str(stub), path + "/__init__.py"]
         else:
             args += ["--ro-bind", str(stub), path]
-    args += ["--perms", "0755", "--dir", STAGE, "--bind", str(scratch), f"{STAGE}/work"]
+    # the working folder is a size-capped tmpfs (a submission cannot fill the host's disk); the staged
+    # submission and the kit's runtime are bound into it read-only
+    args += ["--perms", "0755", "--dir", STAGE, "--perms", "0777", "--size", str(SCRATCH_MB << 20),
+             "--tmpfs", f"{STAGE}/work"]
+    for item in sorted(scratch.iterdir()):
+        args += ["--ro-bind", str(item), f"{STAGE}/work/{item.name}"]
     if data is not None:
         args += ["--ro-bind", str(data), f"{STAGE}/data"]
     args += ["--remount-ro", "/", "--cap-drop", "ALL"]
@@ -457,7 +460,7 @@ class WorkerProcess:
         data = data if data.is_dir() else None
         self.isolated = namespaces_available()
         uid = unused_uid() if drops_to_unprivileged_uid() else None
-        if uid is not None:
+        if uid is not None and not self.isolated:
             _give_to(self.scratch, uid)
         self.cgroup = _new_cgroup(limits)
         to_worker_r, to_worker_w = os.pipe()

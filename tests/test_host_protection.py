@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from adversarial.host_attacks import HOST_ATTACKS, MARK, SYSCTL
+from adversarial.host_attacks import HOST_ATTACKS, MARK, NEEDS, SYSCTL
 from graders import manifest, paths, runner, sandbox
 from graders.results import Status
 
@@ -99,10 +99,11 @@ def put_the_host_back(before: dict) -> None:
 @pytest.mark.parametrize("attack", HOST_ATTACKS, ids=lambda a: a.name)
 def test_attack_scores_zero_on_what_it_attacks(graded, attack):
     mode, results, _, _ = graded
-    if attack.name == "privileged_worker" and not sandbox.drops_to_unprivileged_uid() and sandbox.running_as_root():
-        # without namespaces a root grader can only drop to another uid if that uid can run the interpreter
-        assert any("unprivileged uid" in m for m in sandbox.missing_protections()), \
-            "a root worker must be reported as a missing protection (batch refuses without --allow-weak-sandbox)"
+    needed = NEEDS.get(attack.name)
+    if needed and not any(active for name, active in sandbox.protections().items() if name.startswith(needed)):
+        # e.g. without namespaces a root grader drops to another uid only if that uid can run the interpreter
+        assert any(m.startswith(needed) for m in sandbox.missing_protections()), \
+            f"{needed!r} is missing but not reported (batch must refuse without --allow-weak-sandbox)"
         return
     exercise = results[attack.name]
     attacked = [t for t in exercise.tests if attack.scope in t.name]

@@ -19,6 +19,10 @@ def _right(x, axis):
     return e / e.sum(axis=axis, keepdims=True)
 """
 
+# attacks that only a protection some machines lack can stop: where `dev sandbox` reports it missing,
+# the test checks that it is reported (batch then refuses without --allow-weak-sandbox)
+NEEDS = {"privileged_worker": "unprivileged uid", "fill_the_disk": "working folder capped"}
+
 HOST_ATTACKS = [
     # A. privilege
     Attack("privileged_worker", _RIGHT + _softmax("""
@@ -54,6 +58,17 @@ try:
     return _right(x, axis)
 except (AttributeError, OSError):
     return x"""), "softmax", ("fail",)),
+    Attack("fill_the_disk", _RIGHT + _softmax("""
+written = 0
+try:
+    for i in range(40):
+        with open(f"fill{i}.bin", "wb") as fh:
+            for _ in range(16):
+                fh.write(b"0" * (1 << 20))
+                written += 1 << 20
+except OSError:
+    pass
+return _right(x, axis) if written > 512 << 20 else x"""), "softmax", ("fail",)),
     # B. the worker's own Python-level defences, tampered with
     Attack("switch_off_audit_hook", """
 import sys
