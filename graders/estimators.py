@@ -357,7 +357,12 @@ def _check_splits(node: dict, remote: Any) -> None:
 
 
 def _check_fitted_leaf(node: dict, remote: Any) -> None:
-    """A judge copy carrying the described fitted attributes must transform/predict like the live one."""
+    """A judge copy carrying the described fitted attributes must transform/predict like the live one.
+
+    The copy is fitted on judge data (for private state) and given the described public attributes;
+    where two copies first fitted on different data disagree (private state that matters, as in
+    OneHotEncoder), the node stays unchecked.
+    """
     fitted = node["fitted"]
     width = fitted.get("n_features_in_")
     if not isinstance(width, int) or not 0 < width <= 1000:
@@ -367,19 +372,35 @@ def _check_fitted_leaf(node: dict, remote: Any) -> None:
     X_nan = X.copy()
     X_nan[rng.random(X.shape) < 0.3] = np.nan
     try:
-        judge = build_estimator(node)
-        classes = fitted.get("classes_")
-        y = None if classes is None else np.resize(np.asarray(classes), len(X))
-        judge.fit(X, y)  # private state of the right shape; the public fitted attributes come next
-        for name, value in fitted.items():
-            setattr(judge, name, np.asarray(value) if isinstance(value, list) else value)
+        y = None if fitted.get("classes_") is None else np.resize(np.asarray(fitted["classes_"]), len(X))
+        judge = _with_fitted(node, fitted, X, y)
+        if not _same_outputs(judge, _with_fitted(node, fitted, np.round(X / 10.0) + 2.0, y), [X, X_nan]):
+            return  # the data the copy was first fitted on still shows: private state matters here
     except DescriptionMismatch:
         raise
     except Exception:  # noqa: BLE001 - the judge cannot reproduce this fitted state: it stays unchecked
         return
-    checked = _compare_outputs(judge, remote, [X, X_nan], node)
-    if checked:
+    if _compare_outputs(judge, remote, [X, X_nan], node):
         node["_checked"] = True
+
+
+def _with_fitted(node: dict, fitted: dict, X: np.ndarray, y: np.ndarray | None) -> Any:
+    """A judge copy fitted on ``X`` whose public fitted attributes are then set to ``fitted``."""
+    judge = build_estimator(node).fit(X, y)
+    for name, value in fitted.items():
+        setattr(judge, name, np.asarray(value) if isinstance(value, list) else value)
+    return judge
+
+
+def _same_outputs(a: Any, b: Any, inputs: list[np.ndarray]) -> bool:
+    for X in inputs:
+        one, two = _outputs(a, X) or {}, _outputs(b, X) or {}
+        if one.keys() != two.keys() or not all(
+                one[m].shape == two[m].shape and np.allclose(one[m].astype(float), two[m].astype(float),
+                                                             rtol=1e-9, atol=1e-12, equal_nan=True)
+                for m in one):
+            return False
+    return True
 
 
 def _check_fit(judge: Any, handle: Any, probe: tuple[np.ndarray, np.ndarray | None] | None) -> None:

@@ -1,4 +1,5 @@
 """Unit tests for graders.estimators (proposed location: tests/test_estimators.py)."""
+import inspect
 import json
 
 import numpy as np
@@ -58,12 +59,53 @@ def test_search_with_splitter_and_results():
     assert spec["fitted"]["best_estimator_"]["is_fitted"] is True
 
 
-def test_handle_is_asked_for_its_own_description():
-    class Handle:
-        def _grader_describe(self):
-            return {"class_name": "X", "params": {}, "class": "sklearn.X", "fitted": None, "is_fitted": False}
+class FakeHandle:
+    """A secure-mode handle stand-in: behaves like ``live``, describes itself as ``described``."""
 
-    assert estimator_spec(Handle())["class_name"] == "X"
+    def __init__(self, live, described=None):
+        self._live, self._described = live, live if described is None else described
+
+    def _grader_describe(self):
+        return json.loads(json.dumps(describe_live_estimator(self._described)))
+
+    def __getattr__(self, name):
+        return _wrap(getattr(self._live, name))
+
+
+def _wrap(value):
+    if hasattr(value, "get_params") or hasattr(value, "split") or inspect.isgenerator(value):
+        return FakeHandle(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_wrap(v) for v in value)
+    if callable(value):
+        return lambda *args: _wrap(value(*args))
+    return value
+
+
+def search():
+    return GridSearchCV(Pipeline([("s", StandardScaler()), ("c", LogisticRegression())]), {"c__C": [0.1, 1.0]},
+                        cv=StratifiedKFold(3, shuffle=True, random_state=0))
+
+
+def test_an_honest_handle_is_believed_after_checks():
+    X = np.random.default_rng(0).normal(size=(40, 3))
+    spec = estimator_spec(FakeHandle(search()))
+    assert spec["params"]["cv"]["class_name"] == "StratifiedKFold"
+    fitted = estimator_spec(FakeHandle(preprocessor().fit(np.column_stack([X[:, 0], X[:, 1] > 0]))))
+    assert len(find_estimators(fitted, "StandardScaler", fitted=True)) == 1
+
+
+@pytest.mark.parametrize("lie", ["not_sklearn", "other_estimator", "other_cv", "other_statistics"])
+def test_a_lying_description_is_refused(lie):
+    X = np.random.default_rng(0).normal(size=(40, 2))
+    live, described = {
+        "not_sklearn": (StandardScaler(), type("StandardScaler", (StandardScaler,), {"__module__": "x"})()),
+        "other_estimator": (GridSearchCV(LogisticRegression(), {"C": [0.1, 1.0]}, cv=3), search()),
+        "other_cv": (GridSearchCV(search().estimator, {"c__C": [0.1, 1.0]}, cv=StratifiedKFold(3)), search()),
+        "other_statistics": (StandardScaler().fit(X), StandardScaler().fit(X + 1.0)),
+    }[lie]
+    with pytest.raises(AssertionError):
+        estimator_spec(FakeHandle(live, described))
 
 
 def test_non_estimator_is_rejected():
