@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import manifest, runner, submissions
-from .results import ExerciseResult, Results, Status
+from .results import ExerciseResult, Results, Status, clean_text
 
 
 @dataclass(frozen=True)
@@ -36,18 +36,33 @@ def find_submissions(folder: Path) -> list[Submission]:
     return found
 
 
-def refused(slugs: list[str], message: str) -> Results:
-    return Results([ExerciseResult(s, float(manifest.get(s).points), error=Status.REFUSED, message=message)
+def refused(slugs: list[str], message: str, status: Status = Status.REFUSED) -> Results:
+    return Results([ExerciseResult(s, float(manifest.get(s).points), error=status, message=message)
                     for s in slugs])
 
 
+def grading_failed(slug: str, exc: Exception) -> ExerciseResult:
+    """What an unexpected exception while grading one exercise becomes: that exercise's crash."""
+    return ExerciseResult(slug, float(manifest.get(slug).points), error=Status.CRASH,
+                          message=f"the grader could not grade this exercise ({type(exc).__name__}: {str(exc)[:300]})")
+
+
 def grade_submission(submission: Submission, slugs: list[str], options: runner.RunOptions) -> Results:
+    """Grade one student; never raises: every failure becomes a status in the Results."""
     try:
         with submissions.opened(submission.path) as folder:
-            results = Results([runner.grade_exercise(manifest.get(s), folder, options) for s in slugs])
+            exercises = []
+            for slug in slugs:
+                try:
+                    exercises.append(runner.grade_exercise(manifest.get(slug), folder, options))
+                except Exception as exc:  # noqa: BLE001 - one exercise's failure must not lose the others
+                    exercises.append(grading_failed(slug, exc))
+            return Results(exercises)
     except (submissions.UnsafeSubmission, OSError) as exc:
         return refused(slugs, str(exc))
-    return results
+    except Exception as exc:  # noqa: BLE001 - one student's failure must not stop the batch
+        return refused(slugs, f"the grader could not open this submission ({type(exc).__name__}: {str(exc)[:300]})",
+                       Status.CRASH)
 
 
 def write_json(path: Path, results: Results) -> None:
@@ -58,9 +73,10 @@ def write_json(path: Path, results: Results) -> None:
 
 
 def load_results(path: Path) -> Results | None:
+    """The results a previous run wrote; None (grade again) when missing or unreadable in any way."""
     try:
         return Results.from_dict(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
 
 
@@ -70,8 +86,8 @@ def write_csv(path: Path, graded: dict[str, Results]) -> None:
         writer.writerow(["student", "slug", "score", "max_score", "status"])
         for student in sorted(graded):
             for exercise in graded[student].exercises:
-                writer.writerow([student, exercise.slug, f"{exercise.score:.4g}", f"{exercise.max_score:.4g}",
-                                 exercise.status.value])
+                writer.writerow([clean_text(student), exercise.slug, f"{exercise.score:.4g}",
+                                 f"{exercise.max_score:.4g}", exercise.status.value])
 
 
 def run_batch(folder: Path, out: Path, slugs: list[str] | None = None, workers: int = 2, secure: bool = True,
@@ -96,12 +112,14 @@ def run_batch(folder: Path, out: Path, slugs: list[str] | None = None, workers: 
         results = grade_submission(submission, slugs, options)
         for exercise in results.exercises:
             exercise.duration = exercise.duration or (time.perf_counter() - start) / len(results.exercises)
-        write_json(target, results)
         graded[submission.student] = results
+        write_json(target, results)
         if on_done:
             on_done(submission.student, results, False)
 
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        list(pool.map(one, find_submissions(folder)))
-    write_csv(out / "grades.csv", graded)
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            list(pool.map(one, find_submissions(folder)))
+    finally:  # whatever stopped the batch, the grades finished so far are written
+        write_csv(out / "grades.csv", graded)
     return graded

@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import devcheck, manifest, paths, report, runner, state, submissions
-from .results import Results, Status, percent
+from .results import Results, Status, clean_text, percent
 
 console = Console()
 err_console = Console(stderr=True)
@@ -116,7 +116,7 @@ def grade(slugs: tuple[str, ...], target: str, as_json: bool, secure: bool, work
                                    on_result=None if as_json else lambda r: err_console.print(
                                        f"graded {r.slug}: {r.score:.1f}/{r.max_score:.0f} ({r.status.value})"))
     except (FileNotFoundError, submissions.UnsafeSubmission) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(clean_text(exc)) from None
     if target == "exercises":
         state.record(results, "grade")
     if as_json:

@@ -1,7 +1,11 @@
-"""Render Results for people: rich tables and one-line summaries."""
+"""Render Results for people: rich tables and one-line summaries.
+
+Text that comes from a submission (messages, names) is printed with its markup escaped:
+``[bold red]`` in a learner's exception message is shown as typed, never interpreted."""
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .results import ExerciseResult, Results, Status, percent
@@ -20,7 +24,7 @@ def badge(status: Status) -> str:
 
 
 def tests_table(exercise: ExerciseResult, show_passed: bool = True) -> Table:
-    table = Table(title=f"{exercise.slug}", title_justify="left", show_lines=False)
+    table = Table(title=escape(exercise.slug), title_justify="left", show_lines=False)
     table.add_column("test")
     table.add_column("", no_wrap=True)
     table.add_column("points", justify="right", no_wrap=True)
@@ -28,8 +32,8 @@ def tests_table(exercise: ExerciseResult, show_passed: bool = True) -> Table:
     for test in exercise.tests:
         if test.status is Status.PASS and not show_passed:
             continue
-        name = test.name + (" [dim](hidden)[/dim]" if test.visibility == "hidden" else "")
-        table.add_row(name, badge(test.status), f"{test.score:.1f}/{test.max_score:.1f}", test.message)
+        name = escape(test.name) + (" [dim](hidden)[/dim]" if test.visibility == "hidden" else "")
+        table.add_row(name, badge(test.status), f"{test.score:.1f}/{test.max_score:.1f}", escape(test.message))
     return table
 
 
@@ -42,7 +46,7 @@ def summary_table(results: Results) -> Table:
     table.add_column("time", justify="right")
     for e in results.exercises:
         passed = sum(t.status is Status.PASS for t in e.tests)
-        table.add_row(e.slug, badge(e.status), f"{e.score:.1f}/{e.max_score:.0f}",
+        table.add_row(escape(e.slug), badge(e.status), f"{e.score:.1f}/{e.max_score:.0f}",
                       f"{passed}/{len(e.tests)}" if e.tests else "-", f"{e.duration:.1f}s")
     table.add_section()
     table.add_row("total", "", f"{results.score:.1f}/{results.max_score:.0f}",
@@ -52,7 +56,7 @@ def summary_table(results: Results) -> Table:
 
 def print_exercise(console: Console, exercise: ExerciseResult, show_passed: bool = True) -> None:
     if exercise.message:
-        console.print(f"{badge(exercise.status)} {exercise.slug}: {exercise.message}")
+        console.print(f"{badge(exercise.status)} {escape(exercise.slug)}: {escape(exercise.message)}")
     if exercise.tests:
         console.print(tests_table(exercise, show_passed))
 
@@ -68,7 +72,7 @@ def batch_table(graded: dict[str, Results]) -> Table:
             by_slug.setdefault(exercise.slug, []).append(exercise)
     for slug, rows in by_slug.items():
         mean = sum(e.score for e in rows) / len(rows)
-        table.add_row(slug, f"{mean:.1f}/{rows[0].max_score:.0f}",
+        table.add_row(escape(slug), f"{mean:.1f}/{rows[0].max_score:.0f}",
                       str(sum(e.status is Status.PASS for e in rows)),
                       str(sum(e.status is Status.PARTIAL for e in rows)),
                       str(sum(e.score == 0 for e in rows)),

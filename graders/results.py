@@ -3,10 +3,39 @@ rendered from these objects, never from pytest's output directly."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 SCHEMA_VERSION = 1
+
+# Terminal escape sequences (CSI, OSC, and any other ESC + one character), then lone code points
+# that could not be written as UTF-8 (surrogates) or that move the cursor / reorder text.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?|\x9b[0-?]*[ -/]*[@-~]?",
+                      re.DOTALL)
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(text: Any) -> str:
+    """``text`` made safe for every output: UTF-8 encodable, no terminal control sequences.
+
+    Lone surrogates become U+FFFD; escape sequences and control characters other than newline
+    and tab are removed. Rich markup is left to the terminal renderer to escape."""
+    text = text if isinstance(text, str) else str(text)
+    return _CONTROLS.sub("", _SURROGATES.sub("\ufffd", _ESCAPES.sub("", text)))
+
+
+class _CleanText:
+    """Dataclass mixin: the fields named in ``_TEXT`` are cleaned whenever they are set."""
+
+    _TEXT: tuple[str, ...] = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in self._TEXT:
+            value = clean_text(value)
+        super().__setattr__(name, value)
 
 
 class Status(str, Enum):
@@ -24,8 +53,9 @@ class Status(str, Enum):
 
 
 @dataclass
-class TestResult:
+class TestResult(_CleanText):
     __test__ = False  # not a pytest test class
+    _TEXT = ("name", "message")
 
     name: str
     status: Status
@@ -51,12 +81,14 @@ class TestResult:
 
     @classmethod
     def from_dict(cls, d: dict) -> "TestResult":
-        return cls(d["name"], Status(d["status"]), d["max_score"], d.get("visibility", "visible"),
-                   d.get("message", ""), d.get("duration", 0.0))
+        visibility = "hidden" if d.get("visibility") == "hidden" else "visible"
+        return cls(str(d["name"]), Status(d["status"]), float(d["max_score"]), visibility,
+                   str(d.get("message", "")), float(d.get("duration", 0.0)))
 
 
 @dataclass
-class ExerciseResult:
+class ExerciseResult(_CleanText):
+    _TEXT = ("slug", "message")
     slug: str
     max_score: float
     tests: list[TestResult] = field(default_factory=list)
@@ -98,7 +130,8 @@ class ExerciseResult:
         tests = [TestResult.from_dict(t) for t in d.get("tests", [])]
         status = Status(d["status"])
         error = status if status not in (Status.PASS, Status.PARTIAL, Status.FAIL) and not tests else None
-        return cls(d["slug"], d["max_score"], tests, error, d.get("message", ""), d.get("duration", 0.0))
+        return cls(str(d["slug"]), float(d["max_score"]), tests, error, str(d.get("message", "")),
+                   float(d.get("duration", 0.0)))
 
 
 @dataclass
@@ -133,4 +166,4 @@ def percent(score: float, max_score: float) -> float:
     return 100.0 * score / max_score if max_score else 0.0
 
 
-__all__ = ["Status", "TestResult", "ExerciseResult", "Results", "percent"]
+__all__ = ["Status", "TestResult", "ExerciseResult", "Results", "clean_text", "percent"]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import ast
 import builtins
 import os
-import select
 import signal
 import time
 from pathlib import Path
@@ -149,23 +148,33 @@ class RemoteModule:
 
     # -------------------------------------------------------------- messages
     def _receive(self, deadline: float, starting: bool = False) -> dict:
-        worker = self._worker
-        remaining = deadline - time.monotonic()
-        ready, _, _ = select.select([worker.fd_in], [], [], max(0.0, remaining))
-        if not ready:
-            self._kill()
-            if starting:
-                raise LearnerTimeout(f"importing {self._slug}.py took longer than the time limit "
-                                     f"- is there an infinite loop at module level?")
-            raise LearnerTimeout(f"the call took longer than {self._timeout:g} s - look for an infinite loop "
-                                 f"or a slow Python loop that numpy could vectorise")
+        """The worker's next message; the whole frame must arrive by ``deadline``."""
         try:
-            return wire.receive(worker.fd_in)
+            return wire.receive(self._worker.fd_in, deadline)
+        except TimeoutError:
+            raise self._timed_out(starting) from None
         except EOFError:
             raise self._death() from None
         except (wire.WireError, ValueError, OSError) as exc:
             self._kill()
             raise ProtocolViolation(f"the sandboxed worker broke the protocol ({str(exc)[:120]})") from None
+
+    def _send(self, message: dict, deadline: float) -> None:
+        """Send to the worker; one that stops reading until ``deadline`` has timed out."""
+        try:
+            wire.send(self._worker.fd_out, message, deadline)
+        except TimeoutError:
+            raise self._timed_out() from None
+        except OSError:
+            raise self._death() from None
+
+    def _timed_out(self, starting: bool = False) -> LearnerTimeout:
+        self._kill()
+        if starting:
+            return LearnerTimeout(f"importing {self._slug}.py took longer than the time limit "
+                                  f"- is there an infinite loop at module level?")
+        return LearnerTimeout(f"the call took longer than {self._timeout:g} s - look for an infinite loop "
+                              f"or a slow Python loop that numpy could vectorise")
 
     def _death(self) -> Exception:
         """The worker closed its channel: find out why and say so."""
@@ -208,15 +217,12 @@ class RemoteModule:
         self._seq += 1
         message["seq"] = self._seq
         deadline = time.monotonic() + self._timeout
-        try:
-            wire.send(self._worker.fd_out, message)
-        except (BrokenPipeError, OSError):
-            raise self._death() from None
+        self._send(message, deadline)
         while True:
             reply = self._receive(deadline)
             op = reply.get("op")
             if op == "callback":
-                self._run_callback(reply)
+                self._run_callback(reply, deadline)
                 continue
             if reply.get("seq") != self._seq:
                 self._kill()
@@ -243,7 +249,7 @@ class RemoteModule:
             return LearnerMemory(f"ran out of memory ({self._limits.memory_mb} MB limit): {message[:200]}")
         return remote_exception(str(reply.get("type", "RuntimeError"))[:60], message, str(reply.get("where", ""))[:200])
 
-    def _run_callback(self, request: dict) -> None:
+    def _run_callback(self, request: dict, deadline: float) -> None:
         function = self._callbacks.get(request.get("id"))
         try:
             if function is None:
@@ -257,7 +263,7 @@ class RemoteModule:
             raise ProtocolViolation(f"the sandboxed worker sent malformed callback arguments ({exc})") from None
         except Exception as exc:  # noqa: BLE001 - report the judge's error back to the learner's code
             reply = {"op": "callback_error", "type": type(exc).__name__, "message": str(exc)[:500]}
-        wire.send(self._worker.fd_out, reply)
+        self._send(reply, deadline)
 
     # -------------------------------------------------------------- the proxy surface
     def _call(self, name: str | None, target: RemoteHandle | None, args: tuple, kwargs: dict) -> Any:

@@ -2,7 +2,9 @@
 
 Zip files are untrusted: members with absolute paths or ``..``, symlinks,
 too many members, members that are too large or compress suspiciously well
-(zip bombs) are refused with a clear reason, and nothing is extracted.
+(zip bombs) are refused with a clear reason, and nothing is extracted. An archive
+that cannot be read (encrypted, damaged, an unknown compression method) is
+refused the same way: extraction never raises anything but UnsafeSubmission.
 """
 from __future__ import annotations
 
@@ -77,11 +79,23 @@ def opened(path: Path | str) -> Iterator[Path]:
     try:
         try:
             extract_zip(path, scratch)
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise UnsafeSubmission(f"zip refused: {path.name} is damaged ({exc})") from None
+        except UnsafeSubmission:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a decoder fed untrusted bytes may raise anything
+            raise UnsafeSubmission(f"zip refused: {path.name} {why_unreadable(exc)}") from None
         yield unwrap(scratch)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def why_unreadable(exc: Exception) -> str:
+    """A readable reason for an exception raised while extracting a zip."""
+    text = str(exc)[:200]
+    if isinstance(exc, RuntimeError) and "encrypted" in text:
+        return "is password-protected (zip it again without a password)"
+    if isinstance(exc, NotImplementedError) or "compression" in text.lower():
+        return "uses an unsupported compression method (use plain zip / deflate)"
+    return f"is damaged ({type(exc).__name__}: {text})"
 
 
 def unwrap(folder: Path) -> Path:

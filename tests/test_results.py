@@ -38,3 +38,45 @@ def test_json_matches_the_golden_file():
 def test_json_round_trip():
     again = Results.from_dict(json.loads(sample().to_json()))
     assert again.to_dict() == sample().to_dict()
+
+
+HOSTILE = "ValueError: \ud800 [bold red]x\x1b[31m\x1b]0;pwned\x07\r [/oops]\u202e\x00 end"
+
+
+def test_hostile_messages_are_cleaned_for_every_output():
+    test = TestResult("test_\x1b[2Jname", Status.ERROR, 1.0, "visible", HOSTILE)
+    exercise = ExerciseResult("activations", 1.0, [test], message=HOSTILE)
+    exercise.message = HOSTILE + "\udcff"  # cleaned when set later too
+    text = Results([exercise]).to_json()
+    text.encode("utf-8")  # writable as UTF-8: no lone surrogates
+    for message in (test.message, exercise.message, test.name):
+        assert not any(c in message for c in "\x1b\x07\r\x00\u202e\ud800\udcff")
+    assert test.message == "ValueError: \ufffd [bold red]x [/oops] end"  # markup is kept: renderers escape it
+    assert test.name == "test_name"
+    assert Results.from_dict(json.loads(text)).to_dict() == json.loads(text)
+
+
+def test_text_read_back_from_a_file_is_cleaned_too():
+    data = json.loads(sample().to_json())
+    data["exercises"][0]["tests"][1]["message"] = "\ud800\x1b[31mred"  # as json.loads gives it from '\\ud800'
+    again = Results.from_dict(data)
+    assert again.exercises[0].tests[1].message == "\ufffdred"
+
+
+def test_the_terminal_report_escapes_markup():
+    import io
+
+    from rich.console import Console
+
+    from graders import report
+
+    exercise = ExerciseResult("activations", 1.0, [TestResult("t", Status.ERROR, 1.0, "hidden", HOSTILE)],
+                              message=HOSTILE)
+    out = io.StringIO()
+    console = Console(file=out, width=300, color_system=None)
+    report.print_exercise(console, exercise)
+    console.print(report.summary_table(Results([exercise])))
+    console.print(report.batch_table({"[red]alice": Results([exercise])}))
+    text = out.getvalue()
+    assert "[bold red]x" in text and "[/oops]" in text  # shown as typed, not interpreted
+    assert "\x1b" not in text and "\ud800" not in text

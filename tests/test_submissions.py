@@ -66,3 +66,66 @@ def test_not_a_zip(tmp_path):
     with pytest.raises(submissions.UnsafeSubmission, match="neither"):
         with submissions.opened(tmp_path / "s.zip"):
             pass
+
+
+# ------------------------------------------------------------- archives that cannot be read (issue 9)
+
+def _archive(method=zipfile.ZIP_DEFLATED) -> bytearray:
+    import io
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", method) as archive:
+        archive.writestr("kmeans.py", "def f():\n    return 1\n" * 20)
+    return bytearray(buffer.getvalue())
+
+
+def _headers(raw: bytearray) -> tuple[int, int, int]:
+    """Offsets of the local header, the member's data and the central directory entry."""
+    import struct
+
+    local = raw.find(b"PK\x03\x04")
+    name_length, extra_length = struct.unpack_from("<HH", raw, local + 26)
+    return local, local + 30 + name_length + extra_length, raw.find(b"PK\x01\x02")
+
+
+def _patch(raw: bytearray, local_offset: int, central_offset: int, fmt: str, value: int) -> bytes:
+    import struct
+
+    local, _, central = _headers(raw)
+    struct.pack_into(fmt, raw, local + local_offset, value)
+    struct.pack_into(fmt, raw, central + central_offset, value)
+    return bytes(raw)
+
+
+def _garble(raw: bytearray, start: int, stop: int, byte: bytes = b"\xff") -> bytes:
+    _, data, _ = _headers(raw)
+    raw[data + start:data + stop] = byte * (stop - start)
+    return bytes(raw)
+
+
+def _cut_data(raw: bytearray) -> bytes:
+    _, data, central = _headers(raw)
+    return bytes(raw[:data + 5] + raw[central:])
+
+
+BROKEN_ZIPS = {
+    "encrypted": (lambda: _patch(_archive(), 6, 8, "<H", 0x1), "password"),
+    "unknown_method": (lambda: _patch(_archive(zipfile.ZIP_STORED), 8, 10, "<H", 99), "compression method"),
+    "corrupt_deflate": (lambda: _garble(_archive(), 0, 8), "damaged"),
+    "bad_crc": (lambda: _patch(_archive(), 14, 16, "<I", 0xDEADBEEF), "damaged"),
+    "truncated_member": (lambda: _cut_data(_archive()), "damaged"),
+    "corrupt_bzip2": (lambda: _garble(_archive(zipfile.ZIP_BZIP2), 4, 20, b"\x00"), "damaged"),
+    "corrupt_lzma": (lambda: _garble(_archive(zipfile.ZIP_LZMA), 4, 30), "damaged"),
+    "name_not_utf8": (lambda: _patch(bytearray(bytes(_archive()).replace(b"kmeans.py", b"kmean\xff.py")),
+                                     6, 8, "<H", 0x800), "damaged"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BROKEN_ZIPS))
+def test_unreadable_archives_are_refused_with_a_reason(tmp_path, kind):
+    make, reason = BROKEN_ZIPS[kind]
+    archive = tmp_path / "s.zip"
+    archive.write_bytes(make())
+    with pytest.raises(submissions.UnsafeSubmission, match=f"zip refused: s.zip .*{reason}"):
+        with submissions.opened(archive):
+            pass

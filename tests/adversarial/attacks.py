@@ -189,4 +189,22 @@ for _fd in range(3, 64):
 with open("big.bin", "wb") as fh:
     while True:
         fh.write(b"0" * (1 << 24))"""), "softmax", ("crash", "error", "memory")),
+    # Issue 9, class D: knock over the judge or the batch instead of fooling them.
+    Attack("unwritable_message", _softmax("""
+raise ValueError("\\ud800 [bold red]x\\x1b[31m [/oops]")"""), "softmax", ("error",)),
+    Attack("half_written_frame", _softmax("""
+import os, stat, struct, time
+for fd in range(3, 64):
+    try:
+        if stat.S_ISFIFO(os.fstat(fd).st_mode):
+            os.write(fd, struct.pack(">I", 1000) + b'{"op": "res')
+    except OSError:
+        pass
+time.sleep(600)"""), "softmax", ("timeout",)),
+    Attack("decoder_bomb", _softmax("""
+import sys
+for module in list(sys.modules.values()):
+    if "MAX_MESSAGE" in getattr(module, "__dict__", {}) and "encode" in module.__dict__:
+        module.encode = lambda value, *args, **kwargs: {"__np__": ["<U500000000", "a"]}
+return x"""), "softmax", ("protocol",)),
 ]
