@@ -486,10 +486,12 @@ class WorkerProcess:
                "TF_CPP_MIN_LOG_LEVEL": "3", "OMP_NUM_THREADS": threads, "TF_NUM_INTRAOP_THREADS": threads,
                "TF_NUM_INTEROP_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg",
                "CUDA_VISIBLE_DEVICES": os.environ.get("CUDA_VISIBLE_DEVICES", "")}
-        self.process = subprocess.Popen(command, pass_fds=(to_worker_r, from_worker_w), env=env, cwd="/",
-                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                        stderr=None if os.environ.get("MLKIT_SANDBOX_DEBUG") else subprocess.DEVNULL,
-                                        preexec_fn=_limit_child(limits, self.cgroup))
+        self.log = self.scratch.with_suffix(".log")  # bwrap, setpriv and the worker's start-up, never learner output
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(command, pass_fds=(to_worker_r, from_worker_w), env=env, cwd="/",
+                                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                            stderr=None if os.environ.get("MLKIT_SANDBOX_DEBUG") else log,
+                                            preexec_fn=_limit_child(limits, self.cgroup))
         os.close(to_worker_r)
         os.close(from_worker_w)
         self.fd_out, self.fd_in = to_worker_w, from_worker_r
@@ -512,3 +514,14 @@ class WorkerProcess:
         if self.cgroup is not None:
             kill_cgroup_tree(self.cgroup)
         shutil.rmtree(self.scratch, ignore_errors=True)
+        self.log.unlink(missing_ok=True)
+
+    def startup_error(self) -> str:
+        """The last line the sandbox or the worker printed before learner code ran ('' if none)."""
+        try:
+            with open(self.log, "rb") as log:
+                log.seek(max(0, os.path.getsize(self.log) - 2000))
+                lines = log.read().decode("utf-8", "replace").strip().splitlines()
+        except OSError:
+            return ""
+        return lines[-1][:300] if lines else ""

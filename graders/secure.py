@@ -183,7 +183,11 @@ class RemoteModule:
             code = process.wait(timeout=5)
         except Exception:  # noqa: BLE001
             code = None
+        startup_error = self._worker.startup_error()
         self._kill()
+        if startup_error:  # printed before learner code ran: the sandbox itself failed
+            return LearnerCrash(f"the grading sandbox failed to start, not because of your code ({startup_error}) "
+                                f"- tell your instructor; `python grade.py dev sandbox` shows the machine's setup")
         if code is not None and code < 0 and -code == signal.SIGXCPU:
             return LearnerTimeout("the code used up its CPU time limit")
         if code is not None and code < 0 and -code == signal.SIGXFSZ:

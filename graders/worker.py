@@ -304,9 +304,6 @@ class Worker:
 def main() -> None:
     fd_in, fd_out = int(sys.argv[1]), int(sys.argv[2])
     config = json.loads(sys.argv[3])
-    devnull = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):  # learner output goes nowhere; the protocol has its own pipes
-        os.dup2(devnull, fd)
     os.chdir(config["scratch"])
     sys.path.remove(KIT_DIR)
     sys.path.insert(0, config["scratch"])
@@ -328,6 +325,9 @@ def main() -> None:
     arm_function_bans(config.get("banned", []), module_path)
     sys.addaudithook(make_audit_hook(tuple(config.get("banned", [])), tuple(config.get("deny_paths", [])),
                                      os.path.realpath(config["scratch"]), module_path, os.getpid()))
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):  # until here stderr is the grader's start-up log; learner output goes nowhere
+        os.dup2(devnull, fd)
     Worker(fd_in, fd_out, config).serve()
 
 

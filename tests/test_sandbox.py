@@ -39,3 +39,17 @@ def test_without_namespaces_the_audit_hook_still_keeps_the_kit_out_of_reach(tmp_
             result = runner.grade_exercise(exercise, folder, options)
             stolen = [t.name for t in result.tests if "softmax" in t.name and t.status is Status.PASS]
             assert not stolen, f"{attack.name} passed {stolen} without namespaces"
+
+
+def test_a_sandbox_that_cannot_start_says_so_and_blames_no_one(monkeypatch):
+    """A start-up failure (here: a broken Landlock policy) is reported from the worker's start-up log."""
+    import pytest
+
+    from graders import secure
+    from graders.errors import LearnerCrash
+
+    broken = sandbox.landlock_policy
+    monkeypatch.setattr(sandbox, "landlock_policy", lambda *args: {**broken(*args), "read": 5})
+    monkeypatch.setattr(sandbox, "landlock_abi", lambda: 1)
+    with pytest.raises(LearnerCrash, match="sandbox failed to start, not because of your code"):
+        secure.RemoteModule(paths.solution_path("activations"), "activations")
