@@ -322,10 +322,10 @@ def main() -> None:
     except ImportError:
         pass
     module_path = os.path.realpath(config["module_path"])
+    devnull = os.open(os.devnull, os.O_RDWR)  # before the hook, which refuses writable opens outside scratch
     arm_function_bans(config.get("banned", []), module_path)
     sys.addaudithook(make_audit_hook(tuple(config.get("banned", [])), tuple(config.get("deny_paths", [])),
                                      os.path.realpath(config["scratch"]), module_path, os.getpid()))
-    devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):  # until here stderr is the grader's start-up log; learner output goes nowhere
         os.dup2(devnull, fd)
     Worker(fd_in, fd_out, config).serve()
