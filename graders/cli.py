@@ -306,6 +306,32 @@ def dev_mutant(slug: str, name: str, wrong_file: Path) -> None:
     console.print(f"wrote {paths.relative(out)}; check it with `python grade.py dev corpus {slug}`")
 
 
+@dev.command("contract")
+@click.argument("slugs", nargs=-1)
+def dev_contract(slugs: tuple[str, ...]) -> None:
+    """Print each statement's Contract clauses beside the tests that enforce them; flag the gaps."""
+    from . import contract
+
+    problems = 0
+    for slug in check_slugs(slugs) or manifest.all_slugs():
+        found = contract.report(slug)
+        console.print(f"[bold]{slug}[/bold]: {len(found.clauses)} clauses, "
+                      f"{len(found.clauses) - len(found.unenforced)} enforced")
+        if slugs:
+            for clause in found.clauses:
+                tests = found.enforcing(clause.id)
+                mark = "[green]ok[/green]" if tests else "[red]--[/red]"
+                console.print(f"  {mark} {clause.id} {escape(clause.text[:100])}")
+                for test in tests:
+                    probes = f" [dim]({escape(test.probes)})[/dim]" if test.probes else ""
+                    console.print(f"       {escape(test.test.split('::', 1)[1])}{probes}")
+        for problem in found.problems():
+            problems += 1
+            console.print(f"  [red]problem[/red] {escape(problem)}")
+    if problems:
+        raise SystemExit(1)
+
+
 @dev.command("readme")
 def dev_readme() -> None:
     """Regenerate the README's catalogue table from exercises/catalog.toml."""

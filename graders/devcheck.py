@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import banned, manifest, paths, runner
+from . import banned, contract, manifest, paths, runner
 from .manifest import Exercise
 from .patches import apply_patch
 from .results import ExerciseResult, Status
@@ -57,6 +57,8 @@ def structure_problems(exercise: Exercise) -> list[str]:
         found = banned.find_banned(solution.read_text(encoding="utf-8"), exercise.banned)
         if found:
             problems.append(f"{paths.relative(solution)} line {found[0].line} uses banned {found[0].name}")
+    if contract.has_contract(slug):  # becomes required once every statement has its Contract section
+        problems += contract.report(slug).problems()
     for test_file in [paths.visible_tests(slug), *hidden]:
         if test_file.is_file() and re.search(r"^\s*(from|import)\s+(solutions|exercises)\b",
                                              test_file.read_text(encoding="utf-8"), re.M):

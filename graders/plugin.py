@@ -45,6 +45,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_LEARNER_FILES] = {}
     config.addinivalue_line("markers", "points(n): weight of a test in its exercise's score (default 1)")
     config.addinivalue_line("markers", "convergence: a training test whose threshold comes from a seed sweep")
+    config.addinivalue_line("markers", "clause(*ids, probes=''): the statement's Contract clauses this test "
+                                       "enforces, and the mistake it probes in one learner-facing line")
     path = config.getoption("--grader-results", default=None)
     if path:
         config.pluginmanager.register(Recorder(Path(path)), "grader-recorder")
