@@ -306,9 +306,32 @@ class RunScope:
         self.close()
 
 
+_OWN_RUN_CGROUP: Path | None = None
+
+
+def run_cgroup() -> Path | None:
+    """The pids cgroup this process's workers go under: the caller's run cgroup, or one of its own
+    (removed, with anything left in it, when this process exits)."""
+    global _OWN_RUN_CGROUP
+    given = os.environ.get(RUN_CGROUP_ENV)
+    if given and os.path.isdir(given):
+        return Path(given)
+    if not pids_cgroup_available():
+        return None
+    if _OWN_RUN_CGROUP is None or not _OWN_RUN_CGROUP.is_dir():
+        try:
+            _OWN_RUN_CGROUP = PIDS_CGROUP / f"mlkit-run-{uuid.uuid4().hex[:12]}"
+            _OWN_RUN_CGROUP.mkdir()
+        except OSError:
+            return None
+        import atexit
+        atexit.register(kill_cgroup_tree, _OWN_RUN_CGROUP)
+    return _OWN_RUN_CGROUP
+
+
 def _new_cgroup(limits: Limits) -> Path | None:
-    parent = Path(os.environ.get(RUN_CGROUP_ENV) or PIDS_CGROUP)
-    if not pids_cgroup_available() or not parent.is_dir():
+    parent = run_cgroup()
+    if parent is None:
         return None
     group = parent / f"mlkit-{uuid.uuid4().hex[:12]}"
     try:

@@ -53,3 +53,20 @@ def test_a_sandbox_that_cannot_start_says_so_and_blames_no_one(monkeypatch):
     monkeypatch.setattr(sandbox, "landlock_abi", lambda: 1)
     with pytest.raises(LearnerCrash, match="sandbox failed to start, not because of your code"):
         secure.RemoteModule(paths.solution_path("activations"), "activations")
+
+
+def test_a_process_that_forgets_to_close_its_workers_leaves_nothing(tmp_path):
+    """Workers started outside a runner's RunScope go under the process's own run folder and cgroup,
+    removed with everything in them when the process exits."""
+    import subprocess
+    import sys
+
+    code = ("from graders import paths, sandbox, secure\n"
+            "m = secure.RemoteModule(paths.solution_path('activations'), 'activations')\n"
+            "print(sandbox.run_dir()); print(sandbox.run_cgroup())\n")
+    env = {k: v for k, v in os.environ.items() if k not in (sandbox.RUN_DIR_ENV, sandbox.RUN_CGROUP_ENV)}
+    out = subprocess.run([sys.executable, "-c", code], cwd=paths.ROOT, env=env, capture_output=True, text=True,
+                         timeout=120)
+    folder, cgroup = out.stdout.split()
+    assert folder.startswith("/") and not os.path.exists(folder), f"{folder} was left behind"
+    assert cgroup == "None" or not os.path.exists(cgroup), f"{cgroup} was left behind"
