@@ -11,11 +11,15 @@ Wrong answers this suite is built to catch (one line each):
 - tanh_grad written as 1 - x**2 (same confusion).
 - relu_grad wrong at negatives (returns x, 1, or relu(x)) or at 0 (not the documented 0).
 - leaky_relu_grad wrong at negatives (0 or alpha*x), `alpha` ignored (hard-coded 0.01), 1 at x = 0.
-- leaky_relu ignoring `alpha`, or computing max(x, alpha*x) with alpha > 1 semantics mixed up.
+- leaky_relu ignoring `alpha`, or computing max(x, alpha*x), which differs from the statement for alpha > 1
+  (checked with alpha = 1.5 and 0).
 - any function that flattens, transposes or changes the shape of its input.
 The trusted values come from the reference solution (random inputs, several shapes, float32 and float64)
 and from TensorFlow itself (tf.nn.* and tf.GradientTape), frozen in tf_golden.npz by make_tf_golden.py
 (TensorFlow's import alone would take most of the 5 s budget).
+No test here trains or draws at random at grading time: the tolerances are float rounding bounds, not
+sweep figures (`dev sweep` has nothing to rerun). Each test names the statement's ## Contract clauses it
+enforces.
 """
 from pathlib import Path
 
@@ -54,6 +58,7 @@ def tolerances(dtype):
 
 # ------------------------------------------------------------------ vs reference, every function
 
+@pytest.mark.clause("C1", "C2", "C3", "C4", "C5", "C6", probes="each function on random inputs of several shapes, float32 and float64")
 @pytest.mark.parametrize("name", ELEMENTWISE + ["softmax"])
 @pytest.mark.points(1)
 def test_matches_reference_on_random_inputs(learner, reference, name):
@@ -69,6 +74,7 @@ def test_matches_reference_on_random_inputs(learner, reference, name):
 
 # ------------------------------------------------------------------ gradients vs centred differences
 
+@pytest.mark.clause("C1", "C2", "C3", "C4", probes="a gradient that is not the derivative of its function (a formula in x instead of the output)")
 @pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "leaky_relu"])
 @pytest.mark.points(1)
 def test_grad_matches_centred_difference(learner, reference, name):
@@ -79,6 +85,7 @@ def test_grad_matches_centred_difference(learner, reference, name):
                     rtol=1e-5, atol=1e-8, why=WHY[name + "_grad"], show_expected=False)
 
 
+@pytest.mark.clause("C3", "C4", probes="the ReLU family's gradient at negative inputs, and alpha ignored")
 @pytest.mark.points(2)
 def test_relu_and_leaky_relu_grads_at_negatives(learner):
     x = np.array([-5.0, -0.5, -1e-3, 1e-3, 0.5, 5.0])
@@ -89,6 +96,7 @@ def test_relu_and_leaky_relu_grads_at_negatives(learner):
                         call_repr("leaky_relu_grad", x, alpha=alpha), why=WHY["leaky_relu_grad"])
         assert_allclose(learner.leaky_relu(x, alpha=alpha), np.where(x > 0, x, alpha * x),
                         call_repr("leaky_relu", x, alpha=alpha), why="is `alpha` used?")
+@pytest.mark.clause("C3", "C4", probes="the default alpha, and the gradient at exactly 0")
 
 
 def test_default_alpha_and_kink_convention(learner):
@@ -104,6 +112,7 @@ def test_default_alpha_and_kink_convention(learner):
 
 # ------------------------------------------------------------------ numerical stability
 
+@pytest.mark.clause("C5", "C7", probes="softmax overflow or underflow for entries of +-1e3 (float32 and float64)")
 @pytest.mark.points(2)
 def test_softmax_extreme_rows(learner, reference):
     x = np.array([[1000.0, 999.0, 998.0],
@@ -122,6 +131,7 @@ def test_softmax_extreme_rows(learner, reference):
                     show_expected=False)  # float32 spacing at 1e3 is 6e-5
 
 
+@pytest.mark.clause("C5", probes="softmax normalised along the wrong axis, or the max/sum taken without keepdims")
 @pytest.mark.points(2)
 def test_softmax_axis(learner, reference):
     rng = np.random.default_rng(3)
@@ -143,6 +153,7 @@ def test_softmax_axis(learner, reference):
                     atol=1e-300, show_expected=False)
 
 
+@pytest.mark.clause("C1", "C2", "C7", probes="sigmoid overflow, or tiny values collapsing to 0, for large |x|")
 @pytest.mark.points(2)
 def test_sigmoid_large_negative_and_positive(learner, reference):
     why = "for large negative x, exp(-x) overflows and 1/(1+inf) collapses to 0; the true value is tiny but not 0"
@@ -182,6 +193,7 @@ def tf_values():
         return {key: data[key] for key in data.files}
 
 
+@pytest.mark.clause("C1", "C2", "C3", "C4", probes="element-wise functions compared with TensorFlow")
 @pytest.mark.parametrize("name", ELEMENTWISE)
 def test_matches_tensorflow(learner, tf_values, name):
     x = tf_values["x"]
@@ -189,6 +201,7 @@ def test_matches_tensorflow(learner, tf_values, name):
     got = getattr(learner, name)(x.copy(), **kwargs)
     assert_allclose(got, tf_values[name], call_repr(name, x, **kwargs) + " compared with TensorFlow",
                     rtol=1e-6, atol=1e-12, why=WHY[name], show_expected=False)
+@pytest.mark.clause("C5", probes="softmax compared with tf.nn.softmax")
 
 
 def test_softmax_matches_tensorflow(learner, tf_values):
@@ -198,3 +211,19 @@ def test_softmax_matches_tensorflow(learner, tf_values):
         assert_allclose(got, tf_values[f"softmax_{axis}"], call_repr("softmax", x, axis=axis)
                         + " compared with tf.nn.softmax", rtol=1e-6, atol=1e-300, why=WHY["softmax"],
                         show_expected=False)
+
+
+# ------------------------------------------------------------------ alpha used as given
+
+@pytest.mark.clause("C4", probes="leaky ReLU written as max(x, alpha * x), which only holds for alpha <= 1")
+def test_leaky_relu_alpha_used_as_given(learner):
+    x = np.array([-2.0, -0.5, 0.0, 0.5, 2.0])
+    for alpha in (1.5, 0.0):
+        assert_allclose(learner.leaky_relu(x.copy(), alpha=alpha), np.where(x > 0, x, alpha * x),
+                        call_repr("leaky_relu", x, alpha=alpha),
+                        why="leaky_relu is x for x > 0 and alpha * x otherwise, for any alpha; "
+                            "max(x, alpha * x) is the same only when alpha <= 1")
+        assert_allclose(learner.leaky_relu_grad(x.copy(), alpha=alpha), np.where(x > 0, 1.0, alpha),
+                        call_repr("leaky_relu_grad", x, alpha=alpha),
+                        why="the gradient is 1 for x > 0 and alpha otherwise, for any alpha")
+
