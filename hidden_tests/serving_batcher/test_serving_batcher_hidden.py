@@ -15,6 +15,10 @@ Wrong answers this suite is built to catch (one line each):
 - dedupe_and_cache that reads the answers back from the cache after filling it (wrong when the misses
   outnumber the capacity: evicted answers come back as None)
 - dedupe_and_cache that does not store new answers in the cache, or does not refresh hits before the puts
+- dedupe_and_cache that looks up every request (duplicates included), sends the misses or stores their
+  answers in another order than first occurrence (e.g. sorted, or last occurrence first)
+- batch_predict with other chunks than the consecutive slices (strided, reversed), or a model that
+  returns more results than requests accepted; LRUCache.get ignoring its default; a float capacity
 """
 import math
 import random
@@ -41,6 +45,7 @@ def model_value(x):
 
 # --------------------------------------------------------------------------- LRUCache
 
+@pytest.mark.clause("C2", "C3", probes="a get that does not refresh recency (FIFO eviction)")
 @pytest.mark.points(2)
 def test_get_refreshes_recency(learner):
     cache = learner.LRUCache(2)
@@ -54,6 +59,7 @@ def test_get_refreshes_recency(learner):
         f"a get counts as a use: the least recently USED key is evicted, not the oldest inserted")
 
 
+@pytest.mark.clause("C4", probes="an overwrite that evicts another key or does not refresh")
 @pytest.mark.points(2)
 def test_overwrite_refreshes_and_does_not_evict(learner):
     cache = learner.LRUCache(2)
@@ -68,6 +74,7 @@ def test_overwrite_refreshes_and_does_not_evict(learner):
     assert got == (None, 2, 3), f"LRUCache(2): put a, b, a=10, get b, put c; then get a, b, c gave {got}, expected (None, 2, 3)"
 
 
+@pytest.mark.clause("C3", probes="capacity + 1 entries kept, or the wrong key evicted")
 def test_capacity_is_respected(learner):
     cache = learner.LRUCache(3)
     for i in range(10):
@@ -76,6 +83,7 @@ def test_capacity_is_respected(learner):
     assert got == [None] * 7 + [49, 64, 81], f"LRUCache(3) after putting 0..9: get(0..9) gave {got}"
 
 
+@pytest.mark.clause("C2", "C3", probes="a miss that does not return None; capacity 1")
 def test_miss_returns_none_and_capacity_one(learner):
     cache = learner.LRUCache(1)
     assert cache.get("nothing") is None, "LRUCache.get on a missing key must return None"
@@ -84,10 +92,22 @@ def test_miss_returns_none_and_capacity_one(learner):
     assert cache.get("x") is None and cache.get("y") == {"p": 0.5}, "LRUCache(1) must hold only the last key"
 
 
-@pytest.mark.parametrize("capacity", [0, -3])
+@pytest.mark.clause("C1", probes="a capacity that is not an int >= 1 accepted")
+@pytest.mark.parametrize("capacity", [0, -3, 2.5])
 def test_invalid_capacity_raises(learner, capacity):
     with pytest.raises(ValueError):
         learner.LRUCache(capacity)
+        pytest.fail(f"called LRUCache({capacity!r}); expected ValueError (capacity is an int >= 1)")
+
+
+@pytest.mark.clause("C2", probes="get ignoring its default argument on a miss")
+def test_get_returns_the_default_on_a_miss(learner):
+    cache = learner.LRUCache(2)
+    cache.put("a", 1)
+    got = cache.get("nothing", "fallback")
+    assert got == "fallback", (f"LRUCache.get('nothing', 'fallback') on a missing key returned {got!r}; a miss "
+                               f"returns the default it is given")
+    assert cache.get("a", "fallback") == 1, "LRUCache.get('a', 'fallback') must return the stored value on a hit"
 
 
 class ModelLRU:
@@ -109,6 +129,7 @@ class ModelLRU:
             self.items.pop(0)
 
 
+@pytest.mark.clause("C2", "C3", "C4", probes="random get/put sequences against an LRU")
 @pytest.mark.points(2)
 @settings(max_examples=25, deadline=None, derandomize=True, database=None)
 @given(capacity=st.integers(1, 4), seed=st.integers(0, 10_000))
@@ -131,6 +152,7 @@ def test_random_operation_sequences_match_an_lru(learner, capacity, seed):
 
 # --------------------------------------------------------------------------- batch_predict
 
+@pytest.mark.clause("C5", "C6", probes="chunks other than the consecutive slices, results out of order")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("n, max_batch", [(10, 3), (9, 3), (2, 5), (7, 1), (16, 16)])
 def test_batch_predict_order_and_number_of_calls(learner, n, max_batch):
@@ -145,8 +167,12 @@ def test_batch_predict_order_and_number_of_calls(learner, n, max_batch):
     assert max(len(b) for b in calls) <= max_batch, f"called {call}; a batch of {max(len(b) for b in calls)} requests"
     assert sorted(x for b in calls for x in b) == sorted(requests), (
         f"called {call}; every request must be sent to the model exactly once")
+    chunks = [requests[i:i + max_batch] for i in range(0, n, max_batch)]
+    assert calls == chunks, (f"called {call}; the model received other batches than the consecutive chunks "
+                             f"requests[0:max_batch], requests[max_batch:2*max_batch], ..., in that order")
 
 
+@pytest.mark.clause("C5", probes="a model call with an empty batch")
 def test_batch_predict_no_requests_no_calls(learner):
     predict, calls = recording_model()
     results = learner.batch_predict(predict, [], 4)
@@ -155,6 +181,7 @@ def test_batch_predict_no_requests_no_calls(learner):
         f"expected [] and no call")
 
 
+@pytest.mark.clause("C7", probes="max_batch < 1 accepted")
 @pytest.mark.parametrize("max_batch", [0, -1])
 def test_batch_predict_invalid_max_batch(learner, max_batch):
     predict, _ = recording_model()
@@ -162,16 +189,24 @@ def test_batch_predict_invalid_max_batch(learner, max_batch):
         learner.batch_predict(predict, ["a"], max_batch)
 
 
+@pytest.mark.clause("C7", probes="a model answering more or fewer results than requests accepted")
 def test_batch_predict_checks_the_model_output_length(learner):
     def broken(batch):
         return [0] * (len(batch) - 1)
 
-    with pytest.raises(ValueError):
-        learner.batch_predict(broken, ["a", "b", "c"], 3)
+    def verbose(batch):
+        return list(batch) + ["extra"]
+
+    for model, what in ((broken, "one result fewer"), (verbose, "one result more")):
+        with pytest.raises(ValueError):
+            learner.batch_predict(model, ["a", "b", "c"], 3)
+            pytest.fail(f"called batch_predict(predict_fn, ['a', 'b', 'c'], 3) with a predict_fn that returns "
+                        f"{what} than it was given; expected ValueError")
 
 
 # --------------------------------------------------------------------------- dedupe_and_cache
 
+@pytest.mark.clause("C9", "C11", probes="duplicates sent to the model")
 @pytest.mark.points(2)
 def test_duplicates_are_predicted_once(learner):
     predict, calls = recording_model()
@@ -185,6 +220,7 @@ def test_duplicates_are_predicted_once(learner):
         f"{calls} - each distinct request must reach the model once, in one batch here")
 
 
+@pytest.mark.clause("C9", "C11", probes="cached requests sent to the model")
 @pytest.mark.points(2)
 def test_cache_hits_skip_the_model(learner):
     predict, calls = recording_model()
@@ -199,6 +235,7 @@ def test_cache_hits_skip_the_model(learner):
     assert sent == ["x", "y"], f"dedupe_and_cache with a and b cached sent {sent} to the model, expected only the misses"
 
 
+@pytest.mark.clause("C9", "C10", probes="answers not stored, or an empty model call when everything hits")
 def test_all_hits_make_no_model_call(learner):
     predict, calls = recording_model()
     cache = learner.LRUCache(4)
@@ -210,6 +247,7 @@ def test_all_hits_make_no_model_call(learner):
         f"stored in the cache, and no call (not even an empty batch) is needed when everything hits")
 
 
+@pytest.mark.clause("C11", probes="answers read back from a cache that already evicted them")
 @pytest.mark.points(2)
 def test_misses_outnumber_the_capacity(learner):
     predict, calls = recording_model()
@@ -222,6 +260,7 @@ def test_misses_outnumber_the_capacity(learner):
     assert len(calls) <= 3 and max(len(b) for b in calls) <= 3, f"7 misses with max_batch=3 gave batches {calls}"
 
 
+@pytest.mark.clause("C8", "C10", probes="hits not refreshed before the new answers are stored")
 def test_hits_are_refreshed_before_new_answers_are_stored(learner):
     predict, _ = recording_model()
     cache = learner.LRUCache(3)
@@ -233,3 +272,58 @@ def test_hits_are_refreshed_before_new_answers_are_stored(learner):
     assert got == {"x": None, "y": "vy", "a": "y(a)", "b": "y(b)"}, (
         f"LRUCache(3) holding x, y; dedupe_and_cache(['y', 'a', 'b']) left {got} - look up each distinct "
         f"request once (a hit counts as a use), then store the new answers")
+
+
+@pytest.mark.clause("C8", probes="a lookup per request (duplicates included) instead of one per distinct request")
+def test_each_distinct_request_is_looked_up_once_in_first_occurrence_order(learner):
+    predict, calls = recording_model()
+    cache = learner.LRUCache(2)
+    cache.put("x", "vx")
+    cache.put("y", "vy")
+    learner.dedupe_and_cache(predict, ["x", "y", "x"], cache, 4)
+    cache.put("n", "vn")       # x then y were looked up once each: x is now the least recently used
+    got = {k: cache.get(k) for k in ["x", "y", "n"]}
+    assert got == {"x": None, "y": "vy", "n": "vn"}, (
+        f"LRUCache(2) holding x, y; dedupe_and_cache(['x', 'y', 'x']) then put n left {got} - look up each "
+        f"distinct request once, in order of first occurrence (a duplicate is not a second use)")
+
+
+@pytest.mark.points(2)
+@pytest.mark.clause("C9", "C10", "C11", probes="misses batched or new answers stored out of first-occurrence order")
+@settings(max_examples=25, deadline=None, derandomize=True, database=None)
+@given(capacity=st.integers(1, 5), max_batch=st.integers(1, 4), seed=st.integers(0, 10_000))
+def test_model_calls_and_cache_state_follow_the_three_steps(learner, capacity, max_batch, seed):
+    rng = random.Random(seed)
+    cache, model = learner.LRUCache(capacity), ModelLRU(capacity)
+    for key in rng.sample(range(12), capacity):
+        cache.put(key, f"old{key}")
+        model.put(key, f"old{key}")
+    requests = [rng.randrange(12) for _ in range(rng.randint(1, 12))]
+    predict, calls = recording_model()
+    call = f"dedupe_and_cache(predict_fn, {requests}, LRUCache({capacity}), max_batch={max_batch})"
+    results = learner.dedupe_and_cache(predict, requests, cache, max_batch)
+
+    answers, misses = {}, []                       # the statement's steps 1-3, on the judge's own LRU
+    for key in dict.fromkeys(requests):
+        value = model.get(key)
+        if value is None:
+            misses.append(key)
+        else:
+            answers[key] = value
+    for key in misses:
+        model.put(key, model_value(key))
+        answers[key] = model_value(key)
+    chunks = [misses[i:i + max_batch] for i in range(0, len(misses), max_batch)]
+    assert calls == chunks, (f"called {call}; the model received {calls}: send the distinct misses, in order of "
+                             f"first occurrence, through batch_predict(predict_fn, misses, max_batch)")
+    assert list(results) == [answers[key] for key in requests], f"called {call}; answers not in request order"
+    wrong_state = (f"called {call}{{}}: the cache holds other keys than an LRU that looked up each distinct "
+                   f"request once, then stored the new answers in order of first occurrence")
+    held = sorted(k for k, _ in model.items)
+    assert {key: cache.get(key, "absent") for key in range(12)} == {
+        key: model.get(key) if key in held else "absent" for key in range(12)}, wrong_state.format("")
+    for fresh in range(100, 100 + capacity):       # push the old keys out one at a time: reveals the recency order
+        oldest = model.items[0][0]
+        cache.put(fresh, "new")
+        model.put(fresh, "new")
+        assert cache.get(oldest, "absent") == "absent", wrong_state.format(f", then put {fresh - 99} new key(s)")
