@@ -13,10 +13,16 @@ Wrong answers this suite is built to catch (one line each):
 - categorical_cross_entropy summed over rows instead of averaged, or averaged over every element (/ N*C).
 - categorical_cross_entropy without clipping: inf when the true class has probability 0.
 - hinge on the wrong side of the margin (max(0, y*s - 1)), or its gradient not 0 where the margin is met.
-- shapes (N,) and (N, 1) silently broadcast to (N, N) instead of raising ValueError.
+- shapes (N,) and (N, 1) silently broadcast to (N, N) instead of raising ValueError (in any function, gradients too).
+- float32 inputs computed in float32 (~7 digits), or a loss returned as something other than a Python float.
+- a cross-entropy that branches on y == 1 or picks the true class only: wrong for soft labels.
+- binary_cross_entropy_grad clipping with a hard-coded eps instead of the one given.
 The trusted values come from the reference solution (random inputs, several shapes, float32 and float64),
 from centred differences, and from keras.losses / tf.GradientTape frozen in keras_golden.npz by
 make_keras_golden.py (TensorFlow's import alone would take most of the 5 s budget).
+Nothing is trained or drawn at grading time: tolerances are float rounding bounds (float64 results of
+float32 inputs agree to ~1e-15, a float32 computation misses rtol 1e-11 by four orders), not sweep figures.
+Each test names the statement's ## Contract clauses it enforces.
 """
 from pathlib import Path
 
@@ -56,6 +62,7 @@ def make_inputs(name, shape, seed):
 
 # ------------------------------------------------------------------ vs reference
 
+@pytest.mark.clause("C1", "C2", "C3", "C4", "C5", "C7", probes="each loss on random inputs of several shapes: the mean over samples")
 @pytest.mark.parametrize("name", LOSSES)
 def test_loss_matches_reference(learner, reference, name):
     for i, shape in enumerate(SHAPES):
@@ -68,6 +75,7 @@ def test_loss_matches_reference(learner, reference, name):
                                 why="the loss is the mean over samples")
 
 
+@pytest.mark.clause("C1", "C2", "C3", "C4", "C5", "C7", probes="each gradient on random inputs: shape, sign and the 1/N factor")
 @pytest.mark.parametrize("name", LOSSES)
 def test_grad_matches_reference(learner, reference, name):
     for i, shape in enumerate(SHAPES):
@@ -80,6 +88,7 @@ def test_grad_matches_reference(learner, reference, name):
                             show_expected=False)
 
 
+@pytest.mark.clause("C1", "C2", "C3", "C4", "C5", "C7", probes="a gradient that is not the derivative of its loss (sum vs mean, missing factor)")
 @pytest.mark.parametrize("name", LOSSES)
 @pytest.mark.points(2)
 def test_grad_matches_centred_difference(learner, reference, name):
@@ -93,6 +102,7 @@ def test_grad_matches_centred_difference(learner, reference, name):
 
 # ------------------------------------------------------------------ extreme values
 
+@pytest.mark.clause("C2", "C9", probes="binary cross-entropy at p in {0, 1}: no clip, eps ignored, or a clip done in float32")
 @pytest.mark.points(2)
 def test_bce_finite_at_zero_and_one(learner, reference):
     y = np.array([0.0, 1.0, 0.0, 1.0, 1.0, 0.0])
@@ -115,6 +125,7 @@ def test_bce_finite_at_zero_and_one(learner, reference):
                             rtol=1e-9, show_expected=False)
 
 
+@pytest.mark.clause("C3", probes="the logits loss overflowing or clipped for |z| up to 1e3")
 @pytest.mark.points(2)
 def test_bce_with_logits_stable_at_1e3(learner, reference):
     y = np.array([0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0])
@@ -133,6 +144,7 @@ def test_bce_with_logits_stable_at_1e3(learner, reference):
                              "the gradient is (sigmoid(z) - y) / N with a sigmoid that cannot overflow")
         assert_allclose(grad, reference.binary_cross_entropy_with_logits_grad(yd, zd), call, rtol=1e-9,
                         atol=1e-15, why=MEAN_WHY, show_expected=False)
+@pytest.mark.clause("C4", probes="categorical cross-entropy: log(0) at a zero probability, or the mean over the wrong N")
 
 
 def test_cce_clips_and_averages_rows(learner, reference):
@@ -149,6 +161,7 @@ def test_cce_clips_and_averages_rows(learner, reference):
     ok = p > 0
     assert_allclose(grad[ok], reference.categorical_cross_entropy_grad(y, p)[ok], call, rtol=1e-9,
                     why="divide by the number of rows, not by the number of elements", show_expected=False)
+@pytest.mark.clause("C5", probes="hinge on the wrong side of the margin, or a gradient at the kink")
 
 
 def test_hinge_margin_and_kink(learner):
@@ -160,6 +173,7 @@ def test_hinge_margin_and_kink(learner):
     assert_allclose(learner.hinge_grad(y.copy(), s.copy()), [0.0, 0.0, -0.2, 0.2, 0.0],
                     call_repr("hinge_grad", y, s),
                     why="the gradient is -y/N inside the margin and 0 where y*s >= 1 (the kink included)")
+@pytest.mark.clause("C6", probes="(N,) and (N, 1) silently broadcast in the losses")
 
 
 def test_shape_mismatch_raises(learner):
@@ -192,6 +206,7 @@ KERAS_CASES = {  # golden key: (function, y key, prediction key, kwargs)
 }
 
 
+@pytest.mark.clause("C1", "C2", "C3", "C4", "C5", probes="values and gradients compared with keras.losses")
 @pytest.mark.parametrize("case", list(KERAS_CASES))
 def test_matches_keras(learner, keras_values, case):
     name, ky, kp, kwargs = KERAS_CASES[case]
@@ -207,3 +222,77 @@ def test_matches_keras(learner, keras_values, case):
     call = call_repr(name + "_grad", y, p, **kwargs) + " compared with tf.GradientTape"
     grad = assert_shape(getattr(learner, name + "_grad")(y.copy(), p.copy(), **kwargs), p.shape, call)
     assert_allclose(grad[ok], expected[ok], call, rtol=1e-7, atol=1e-12, why=MEAN_WHY, show_expected=False)
+
+
+# ------------------------------------------------------------------ contract: shapes, floats, soft labels, eps
+
+GRADS = [name + "_grad" for name in LOSSES]
+
+
+@pytest.mark.points(2)
+@pytest.mark.clause("C6", probes="a function (a gradient especially) that lets mismatched shapes broadcast")
+def test_every_function_refuses_mismatched_shapes(learner):
+    rng = np.random.default_rng(5)
+    for y_shape, p_shape in [((4,), (4, 1)), ((4, 1), (4,)), ((3, 4), (4,))]:
+        y = rng.integers(0, 2, size=y_shape).astype(float)
+        p = rng.uniform(0.1, 0.9, size=p_shape)
+        for name in LOSSES + GRADS:
+            with pytest.raises(ValueError):
+                getattr(learner, name)(y.copy(), p.copy())
+                pytest.fail(f"called {call_repr(name, y, p)}: expected a ValueError, since shapes {y_shape} and "
+                            f"{p_shape} differ (numpy would broadcast them to {np.broadcast_shapes(y_shape, p_shape)})")
+
+
+@pytest.mark.points(2)
+@pytest.mark.clause("C7", "C9", probes="float32 inputs computed in float32, or a loss that is not a Python float")
+def test_float32_inputs_are_computed_in_float64(learner, reference):
+    for i, shape in enumerate([(7,), (3, 4)]):
+        for name in LOSSES:
+            y, p = (v.astype(np.float32) for v in make_inputs(name, shape, seed=40 + i))
+            call = call_repr(name, y, p)
+            got = getattr(learner, name)(y.copy(), p.copy())
+            if not isinstance(got, float):
+                raise AssertionError(f"called {call}; got {type(got).__name__} {got!r}, expected a Python float")
+            assert_scalar_close(got, getattr(reference, name)(y, p), call, rtol=1e-11, show_expected=False,
+                                why="convert the inputs to float64 first: a float32 computation keeps only ~7 digits")
+            call = call_repr(name + "_grad", y, p)
+            assert_allclose(getattr(learner, name + "_grad")(y.copy(), p.copy()),
+                            getattr(reference, name + "_grad")(y, p), call, rtol=1e-11, show_expected=False,
+                            why="compute the gradient in float64 (and return it in float64) whatever the input dtype")
+
+
+def soft_labels(name, shape, rng):
+    """(soft y, prediction) for a cross-entropy: labels anywhere in [0, 1], not only 0 and 1."""
+    if name == "categorical_cross_entropy":
+        p = rng.dirichlet(np.ones(shape[-1]), size=shape[:-1])
+        return rng.dirichlet(np.ones(shape[-1]), size=shape[:-1]), p
+    y = rng.uniform(0.0, 1.0, size=shape)
+    p = rng.uniform(0.05, 0.95, size=shape) if name == "binary_cross_entropy" else rng.normal(scale=3.0, size=shape)
+    return y, p
+
+
+@pytest.mark.parametrize("name", ["binary_cross_entropy", "binary_cross_entropy_with_logits",
+                                  "categorical_cross_entropy"])
+@pytest.mark.clause("C8", probes="a cross-entropy that only handles hard 0/1 labels (picks a branch or the true class)")
+def test_cross_entropies_take_soft_labels(learner, reference, name):
+    rng = np.random.default_rng(50)
+    for shape in [(6,), (4, 3)]:
+        y, p = soft_labels(name, shape, rng)
+        why = "labels may be soft: use y and 1 - y (or every class's y) as weights, do not branch on y == 1"
+        assert_scalar_close(getattr(learner, name)(y.copy(), p.copy()), getattr(reference, name)(y, p),
+                            call_repr(name, y, p) + " with soft labels", rtol=1e-9, why=why, show_expected=False)
+        assert_allclose(getattr(learner, name + "_grad")(y.copy(), p.copy()), getattr(reference, name + "_grad")(y, p),
+                        call_repr(name + "_grad", y, p) + " with soft labels", rtol=1e-9, atol=1e-15, why=why,
+                        show_expected=False)
+
+
+@pytest.mark.clause("C2", probes="binary_cross_entropy_grad ignoring eps, or not evaluated at the clipped p")
+def test_bce_grad_clips_with_the_given_eps(learner, reference):
+    y = np.array([0.0, 1.0, 0.0, 1.0, 1.0, 0.0])
+    p = np.array([1.0, 0.0, 0.0, 1.0, 0.5, 0.25])
+    for kwargs in ({}, {"eps": 1e-3}, {"eps": 0.05}):
+        call = call_repr("binary_cross_entropy_grad", y, p, **kwargs) + " with p in {0, 1}"
+        assert_allclose(learner.binary_cross_entropy_grad(y.copy(), p.copy(), **kwargs),
+                        reference.binary_cross_entropy_grad(y, p, **kwargs), call, rtol=1e-9, show_expected=False,
+                        why="the gradient is evaluated at p clipped into [eps, 1 - eps], with the eps given "
+                            "(default 1e-12)")
