@@ -5,6 +5,7 @@ import pytest
 from graders.asserts import assert_allclose, assert_finite, assert_shape, call_repr
 
 
+@pytest.mark.clause("C1", "C3")
 def test_fit_scaler_small_example(learner):
     X = np.array([[1.0, 10.0], [3.0, 10.0]])
     mean, scale = learner.fit_scaler(X)
@@ -13,12 +14,14 @@ def test_fit_scaler_small_example(learner):
                     why="column 0 has population std 1; column 1 is constant, so its scale is 1")
 
 
+@pytest.mark.clause("C4")
 def test_transform_small_example(learner):
     X = np.array([[1.0, 10.0], [3.0, 10.0], [5.0, 12.0]])
     out = learner.transform(X, np.array([2.0, 10.0]), np.array([1.0, 1.0]))
     assert_allclose(out, [[-1.0, 0.0], [1.0, 0.0], [3.0, 2.0]], call_repr("transform", X))
 
 
+@pytest.mark.clause("C5", "C6")
 def test_preprocessor_shape_and_no_nan(learner):
     # columns 0 and 2 are numeric, columns 1 and 3 hold category codes; NaN marks a missing value
     X = np.array([[1.0, 0.0, 5.0, 2.0],
@@ -31,6 +34,7 @@ def test_preprocessor_shape_and_no_nan(learner):
     assert_finite(out, call, why="missing values must be imputed")
 
 
+@pytest.mark.clause("C10")
 @pytest.mark.points(2)
 def test_train_test_score_runs(learner):
     rng = np.random.default_rng(0)

@@ -13,6 +13,14 @@ Wrong answers this suite is built to catch (one line each):
 - train_test_score fits the preprocessing (scaler, imputer) on all rows before the split (leakage,
   probed by shifting only the test rows, which must not change any fitted statistic)
 - train_test_score uses another split than train_test_split(..., test_size=0.25, random_state=seed, stratify=y)
+- a constant-column rule of one's own (np.isclose(var, 0), an absolute threshold, NaN rows counted in n)
+  instead of scikit-learn's: columns with tiny but real spreads (std 1e-9, 1e-12, 3 values 8 ulp apart)
+- one-hot categories fitted on all rows: a city seen only in the test rows widens the classifier's input
+- a score that is not a float; a model other than Pipeline([ColumnTransformer, LogisticRegression(max_iter=1000)])
+- int/bool columns treated as categorical, or features taken in another order than df's keys
+
+No test trains to a threshold: every check is exact (scikit-learn's own statistics, the reference's
+accuracy within 1.5 test rows), so there is no seed sweep to record.
 """
 import numpy as np
 import pytest
@@ -21,7 +29,7 @@ from sklearn.preprocessing import StandardScaler
 
 from graders.asserts import assert_allclose, assert_finite, call_repr
 from graders.estimators import (assert_contains, assert_estimator_class, column_transformers,
-                                estimator_spec, find_estimators)
+                                estimator_spec, find_estimators, is_spec, pipeline_steps)
 
 NUMERIC, CATEGORICAL = [0, 2], [1, 3]
 
@@ -75,6 +83,7 @@ def fitted_scaler(model, call):
 
 # ------------------------------------------------------------------ fit_scaler / transform
 
+@pytest.mark.clause("C1", probes="statistics differ from StandardScaler's (sample std, float32 input)")
 @pytest.mark.parametrize("shape, dtype", [((5, 1), np.float64), ((40, 3), np.float64), ((100, 7), np.float32)])
 def test_fit_scaler_matches_standard_scaler(learner, shape, dtype):
     X = (np.random.default_rng(shape[0]).normal(2.0, 3.0, shape) * np.arange(1, shape[1] + 1)).astype(dtype)
@@ -86,6 +95,7 @@ def test_fit_scaler_matches_standard_scaler(learner, shape, dtype):
                     why="StandardScaler divides by the population standard deviation (ddof=0)")
 
 
+@pytest.mark.clause("C3", "C4", probes="a constant column (exactly, or up to rounding) divided by 0")
 @pytest.mark.points(2)
 def test_zero_variance_columns_get_scale_one(learner):
     rng = np.random.default_rng(3)
@@ -101,6 +111,23 @@ def test_zero_variance_columns_get_scale_one(learner):
                     atol=1e-8, why="a constant column must transform to (about) 0")
 
 
+@pytest.mark.clause("C3", probes="a constant-column rule of your own (absolute threshold, np.isclose, all rows counted)")
+@pytest.mark.points(2)
+def test_constant_rule_is_scikit_learns(learner):
+    rng = np.random.default_rng(9)
+    eps = np.finfo(np.float64).eps
+    sparse = np.full(30, np.nan)
+    sparse[:3] = [1.0, 1.0 + 8 * eps, 1.0 + 16 * eps]  # 3 values seen: a real spread by scikit-learn's rule
+    X = np.column_stack([rng.normal(0.0, 1e-9, 30), 1e-3 + rng.normal(0.0, 1e-12, 30), sparse,
+                         np.full(30, 0.1), rng.normal(size=30)])
+    call = call_repr("fit_scaler", X) + " with tiny but real spreads in columns 0, 1, 2"
+    _, scale = learner.fit_scaler(X)
+    assert_allclose(scale, StandardScaler().fit(X).scale_, call + " scale", rtol=1e-9, show_expected=False,
+                    why="a column is constant only by scikit-learn's rule var <= n*eps*var + (n*mean*eps)**2 "
+                        "with n the non-missing count; a tiny standard deviation is still a standard deviation")
+
+
+@pytest.mark.clause("C2", "C4", probes="NaN entries propagate into the statistics")
 @pytest.mark.points(2)
 def test_nan_is_ignored_in_fit_and_kept_in_transform(learner):
     rng = np.random.default_rng(5)
@@ -116,6 +143,7 @@ def test_nan_is_ignored_in_fit_and_kept_in_transform(learner):
                     why="NaN stays NaN, every other entry is (x - mean) / scale")
 
 
+@pytest.mark.clause("C4", probes="transform re-fits on the data it is given")
 @pytest.mark.points(2)
 def test_transform_uses_the_training_statistics(learner):
     rng = np.random.default_rng(11)
@@ -130,11 +158,15 @@ def test_transform_uses_the_training_statistics(learner):
 
 # ------------------------------------------------------------------ build_preprocessor
 
+@pytest.mark.clause("C5", probes="missing branch, imputer, scaler or handle_unknown='ignore'; a fitted transformer")
 @pytest.mark.points(2)
 def test_preprocessor_structure(learner):
     call = f"build_preprocessor({NUMERIC}, {CATEGORICAL})"
     spec = estimator_spec(learner.build_preprocessor(NUMERIC, CATEGORICAL))
     assert_estimator_class(spec, "ColumnTransformer", call)
+    if spec.get("is_fitted"):
+        raise AssertionError(f"called {call}; got a fitted ColumnTransformer, expected an unfitted one "
+                             f"(it is fitted later, on training rows only)")
     assert_contains(spec, "OneHotEncoder", call, handle_unknown="ignore",
                     why="categories never seen in training must be ignored, not raise")
     branches = {tuple(cols) if isinstance(cols, list) else cols: est for _, est, cols in column_transformers(spec)}
@@ -149,6 +181,7 @@ def test_preprocessor_structure(learner):
                 raise AssertionError(f"called {call}; the branch for columns {list(columns)} has no {name}")
 
 
+@pytest.mark.clause("C5", "C6", probes="imputation strategy, step order, dropped category or output order")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("seed", [0, 1])
 def test_preprocessor_output_matches_reference(learner, reference, seed):
@@ -161,6 +194,7 @@ def test_preprocessor_output_matches_reference(learner, reference, seed):
                         "imputation then one column per category; numeric outputs first")
 
 
+@pytest.mark.clause("C5", probes="no imputer: NaN reaches the output")
 @pytest.mark.points(2)
 def test_preprocessor_imputes_nan(learner):
     X = coded_matrix(4, nan_rate=0.3)
@@ -169,6 +203,7 @@ def test_preprocessor_imputes_nan(learner):
     assert_finite(out, call, why="missing values must be imputed before scaling and encoding")
 
 
+@pytest.mark.clause("C7", probes="a category unseen in training raises")
 @pytest.mark.points(2)
 def test_unseen_category_is_ignored(learner, reference):
     X_train, X_new = coded_matrix(6), coded_matrix(7, n=5, nan_rate=0.0)
@@ -186,6 +221,7 @@ def test_unseen_category_is_ignored(learner, reference):
                     why="an unseen category gets zeros in all of its column's one-hot outputs")
 
 
+@pytest.mark.clause("C6", probes="sparse one-hot output")
 def test_preprocessor_output_is_dense(learner):
     X = coded_matrix(8, n=200, n_categories=(15, 20), nan_rate=0.0)
     call = call_repr(f"build_preprocessor({NUMERIC}, {CATEGORICAL}).fit_transform", X) + " with 35 categories"
@@ -198,6 +234,7 @@ def test_preprocessor_output_is_dense(learner):
 
 # ------------------------------------------------------------------ train_test_score
 
+@pytest.mark.clause("C8", "C9", "C10", probes="another split or model; NaN or a test-only city crashes")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("seed", [0, 3])
 def test_score_matches_reference(learner, reference, seed):
@@ -214,6 +251,7 @@ def test_score_matches_reference(learner, reference, seed):
                     show_expected=False, why="the test accuracy of the documented pipeline and split")
 
 
+@pytest.mark.clause("C8", "C9", probes="scaler fitted on all rows, or on another split")
 @pytest.mark.points(3)
 def test_scaler_is_fitted_on_training_rows_only(learner):
     seed = 2
@@ -233,6 +271,7 @@ def test_scaler_is_fitted_on_training_rows_only(learner):
                         "train_test_split(..., test_size=0.25, random_state=seed, stratify=y) only")
 
 
+@pytest.mark.clause("C9", probes="scaler or imputer statistics that see the test rows")
 @pytest.mark.points(3)
 def test_shifting_test_rows_does_not_change_fitted_statistics(learner):
     seed = 4
@@ -256,3 +295,74 @@ def test_shifting_test_rows_does_not_change_fitted_statistics(learner):
     for a, b in zip(imputers, imputers2):
         assert_allclose(np.asarray(b["fitted"]["statistics_"], dtype=float), np.asarray(a["fitted"]["statistics_"], dtype=float),
                         call + " with the test rows shifted by +1000: imputer statistics_", rtol=1e-12, why=why)
+
+
+@pytest.mark.points(2)
+@pytest.mark.clause("C9", probes="one-hot categories fitted on all rows (train + test)")
+def test_categories_are_fitted_on_training_rows_only(learner):
+    seed = 5
+    df = with_unseen_city(make_df(seed), seed)  # 'west' appears in test rows only
+    call = f"train_test_score(df, 'label', seed={seed}) with a city that appears only in the test rows"
+    _, model = learner.train_test_score(df, "label", seed)
+    spec = estimator_spec(model)
+    classifiers = find_estimators(spec, "LogisticRegression", fitted=True)
+    if len(classifiers) != 1:
+        raise AssertionError(f"called {call}; the returned model holds {len(classifiers)} fitted "
+                             f"LogisticRegression(s), expected exactly one")
+    width = classifiers[0]["fitted"].get("n_features_in_")
+    train, _ = split(df, seed)
+    expected = 2 + len(np.unique(df["city"][train]))
+    if width != expected:
+        raise AssertionError(f"called {call}; the classifier was fitted on {width} features, expected 2 numeric "
+                             f"outputs plus one per city seen in the training rows - the one-hot categories "
+                             f"must be learned from the training rows only, like every other statistic")
+
+
+@pytest.mark.clause("C10", probes="a score that is not a float, or a model that is not the documented Pipeline")
+def test_returns_accuracy_and_fitted_pipeline(learner):
+    seed = 1
+    df = make_df(seed)
+    call = f"train_test_score(df, 'label', seed={seed})"
+    result = learner.train_test_score(df, "label", seed)
+    if not (isinstance(result, tuple) and len(result) == 2):
+        raise AssertionError(f"called {call}; got {type(result).__name__}, expected a tuple (accuracy, pipeline)")
+    score, model = result
+    if not isinstance(score, float) or not 0.0 <= score <= 1.0:
+        raise AssertionError(f"called {call}; got accuracy {score!r} ({type(score).__name__}), expected a float "
+                             f"in [0, 1] (the fraction of test rows predicted right)")
+    spec = assert_estimator_class(estimator_spec(model), "Pipeline", call + " model")
+    steps = [step for _, step in pipeline_steps(spec)]
+    if len(steps) != 2 or not is_spec(steps[0]) or steps[0]["class_name"] != "ColumnTransformer":
+        raise AssertionError(f"called {call}; the Pipeline's steps are {[s.get('class_name', s) if is_spec(s) else s for s in steps]}, "
+                             f"expected [ColumnTransformer, LogisticRegression]")
+    assert_estimator_class(steps[1], "LogisticRegression", call + " last step")
+    if steps[1]["params"].get("max_iter") != 1000:
+        raise AssertionError(f"called {call}; the LogisticRegression has max_iter={steps[1]['params'].get('max_iter')!r}, "
+                             f"expected LogisticRegression(max_iter=1000)")
+
+
+@pytest.mark.points(2)
+@pytest.mark.clause("C11", probes="int or bool columns one-hot encoded, or features reordered (sorted names)")
+def test_int_and_bool_columns_are_numeric_in_key_order(learner):
+    seed = 6
+    base = make_df(seed)
+    rng = np.random.default_rng(seed)
+    n = len(base["label"])
+    df = {"income": base["income"], "city": base["city"], "children": rng.integers(0, 4, n),
+          "age": base["age"], "owner": rng.random(n) < 0.4, "label": base["label"]}
+    call = f"train_test_score(df with keys {list(df)}, 'label', seed={seed})"
+    _, model = learner.train_test_score(df, "label", seed)
+    _, scaler = fitted_scaler(model, call)
+    train, _ = split(df, seed)
+    columns = []
+    for name in ("income", "children", "age", "owner"):
+        values = df[name][train].astype(float)
+        columns.append(np.where(np.isnan(values), np.nanmedian(values), values))
+    means = np.asarray(scaler["fitted"]["mean_"], dtype=float)
+    if means.shape != (4,):
+        raise AssertionError(f"called {call}; the fitted scaler saw {means.size} column(s), expected the 4 numeric "
+                             f"ones - float, int and bool columns are all numeric (scaled, not one-hot encoded)")
+    assert_allclose(means, np.column_stack(columns).mean(axis=0),
+                    call + " fitted scaler mean_", rtol=1e-9, show_expected=False,
+                    why="float, int and bool columns are all numeric (scaled, not one-hot encoded), taken in the "
+                        "order of df's keys")
