@@ -11,3 +11,9 @@ Modules, one job each:
     asserts   learner-facing assertion helpers for test authors
     cli       the click command line (grade.py)
 """
+
+try:
+    from importlib.metadata import PackageNotFoundError, version as _version
+    __version__ = _version("ml-interview-kit")
+except (ImportError, PackageNotFoundError):  # a release bundle or a plain checkout
+    __version__ = "0.1.0"

@@ -49,6 +49,12 @@ def grading_failed(slug: str, exc: Exception) -> ExerciseResult:
 
 def grade_submission(submission: Submission, slugs: list[str], options: runner.RunOptions) -> Results:
     """Grade one student; never raises: every failure becomes a status in the Results."""
+    results = _grade_submission(submission, slugs, options)
+    results.run = runner.run_metadata(submission.path, options, submission=submission.student)
+    return results
+
+
+def _grade_submission(submission: Submission, slugs: list[str], options: runner.RunOptions) -> Results:
     try:
         with submissions.opened(submission.path) as folder:
             exercises = []
@@ -68,7 +74,7 @@ def grade_submission(submission: Submission, slugs: list[str], options: runner.R
 def write_json(path: Path, results: Results) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(results.to_json(), encoding="utf-8")
+    temporary.write_text(results.to_json(instructor=True), encoding="utf-8")
     os.replace(temporary, path)
 
 

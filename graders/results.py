@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # v2: test ids, weights, metrics, detail; exercise adjustments; run metadata
 
 # Terminal escape sequences (CSI, OSC, and any other ESC + one character), then lone code points
 # that could not be written as UTF-8 (surrogates) or that move the cursor / reorder text.
@@ -55,7 +55,7 @@ class Status(str, Enum):
 @dataclass
 class TestResult(_CleanText):
     __test__ = False  # not a pytest test class
-    _TEXT = ("name", "message")
+    _TEXT = ("name", "message", "detail")
 
     name: str
     status: Status
@@ -63,27 +63,55 @@ class TestResult(_CleanText):
     visibility: str = "visible"  # or "hidden"
     message: str = ""
     duration: float = 0.0
+    id: str = ""  # the pytest node id: unique, where names repeat (visible and hidden, parametrised)
+    weight: float = 1.0  # the test's points marker; max_score is its share of the exercise's points
+    metrics: dict[str, float] = field(default_factory=dict)  # what record_metric reported
+    detail: str = ""  # instructor-only (e.g. the judge's output); never shown to learners
 
     @property
     def score(self) -> float:
         return self.max_score if self.status is Status.PASS else 0.0
 
-    def to_dict(self) -> dict:
-        return {
+    def to_dict(self, instructor: bool = False) -> dict:
+        data = {
+            "id": self.id or self.name,
             "name": self.name,
             "status": self.status.value,
             "score": round(self.score, 4),
             "max_score": round(self.max_score, 4),
+            "weight": self.weight,
             "visibility": self.visibility,
             "message": self.message,
             "duration": round(self.duration, 3),
+            "metrics": self.metrics,
         }
+        if instructor:
+            data["detail"] = self.detail
+        return data
 
     @classmethod
     def from_dict(cls, d: dict) -> "TestResult":
         visibility = "hidden" if d.get("visibility") == "hidden" else "visible"
+        metrics = d.get("metrics") if isinstance(d.get("metrics"), dict) else {}
         return cls(str(d["name"]), Status(d["status"]), float(d["max_score"]), visibility,
-                   str(d.get("message", "")), float(d.get("duration", 0.0)))
+                   str(d.get("message", "")), float(d.get("duration", 0.0)), str(d.get("id", "")),
+                   float(d.get("weight", 1.0)), {str(k): float(v) for k, v in metrics.items()},
+                   str(d.get("detail", "")))
+
+
+@dataclass
+class Adjustment(_CleanText):
+    """Points added to or taken from an exercise outside its tests (a hint penalty), with the reason."""
+    _TEXT = ("reason",)
+    points: float
+    reason: str
+
+    def to_dict(self) -> dict:
+        return {"points": round(self.points, 4), "reason": self.reason}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Adjustment":
+        return cls(float(d["points"]), str(d.get("reason", "")))
 
 
 @dataclass
@@ -95,10 +123,13 @@ class ExerciseResult(_CleanText):
     error: Status | None = None  # set when the exercise could not be run at all
     message: str = ""
     duration: float = 0.0
+    adjustments: list[Adjustment] = field(default_factory=list)
+    detail: str = ""  # instructor-only, like TestResult.detail
 
     @property
     def score(self) -> float:
-        return sum(t.score for t in self.tests)
+        """The tests' points plus adjustments, never below 0."""
+        return max(0.0, sum(t.score for t in self.tests) + sum(a.points for a in self.adjustments))
 
     @property
     def status(self) -> Status:
@@ -114,29 +145,35 @@ class ExerciseResult(_CleanText):
     def visible_only(self) -> bool:
         return all(t.visibility == "visible" for t in self.tests)
 
-    def to_dict(self) -> dict:
-        return {
+    def to_dict(self, instructor: bool = False) -> dict:
+        data = {
             "slug": self.slug,
             "score": round(self.score, 4),
             "max_score": round(self.max_score, 4),
             "status": self.status.value,
             "message": self.message,
             "duration": round(self.duration, 3),
-            "tests": [t.to_dict() for t in self.tests],
+            "adjustments": [a.to_dict() for a in self.adjustments],
+            "tests": [t.to_dict(instructor) for t in self.tests],
         }
+        if instructor:
+            data["detail"] = self.detail
+        return data
 
     @classmethod
     def from_dict(cls, d: dict) -> "ExerciseResult":
         tests = [TestResult.from_dict(t) for t in d.get("tests", [])]
         status = Status(d["status"])
         error = status if status not in (Status.PASS, Status.PARTIAL, Status.FAIL) and not tests else None
+        adjustments = [Adjustment.from_dict(a) for a in d.get("adjustments", []) or []]
         return cls(str(d["slug"]), float(d["max_score"]), tests, error, str(d.get("message", "")),
-                   float(d.get("duration", 0.0)))
+                   float(d.get("duration", 0.0)), adjustments, str(d.get("detail", "")))
 
 
 @dataclass
 class Results:
     exercises: list[ExerciseResult] = field(default_factory=list)
+    run: dict[str, Any] = field(default_factory=dict)  # mode, kit version and commit, time, submission id
 
     @property
     def score(self) -> float:
@@ -146,24 +183,30 @@ class Results:
     def max_score(self) -> float:
         return sum(e.max_score for e in self.exercises)
 
-    def to_dict(self) -> dict:
+    def to_dict(self, instructor: bool = False) -> dict:
         return {
-            "version": SCHEMA_VERSION,
+            "schema_version": SCHEMA_VERSION,
+            "run": {str(k): clean_text(v) if isinstance(v, str) else v for k, v in self.run.items()},
             "score": round(self.score, 4),
             "max_score": round(self.max_score, 4),
-            "exercises": [e.to_dict() for e in self.exercises],
+            "exercises": [e.to_dict(instructor) for e in self.exercises],
         }
 
-    def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+    def to_json(self, indent: int | None = 2, instructor: bool = False) -> str:
+        return json.dumps(self.to_dict(instructor), indent=indent, ensure_ascii=False)
 
     @classmethod
     def from_dict(cls, d: dict) -> "Results":
-        return cls([ExerciseResult.from_dict(e) for e in d.get("exercises", [])])
+        """Reads schema v2 and v1 (``version: 1``, before ids, weights, metrics and run metadata)."""
+        version = d.get("schema_version", d.get("version", 1))
+        if not isinstance(version, int) or version > SCHEMA_VERSION:
+            raise ValueError(f"results schema version {version!r} is newer than this kit's ({SCHEMA_VERSION})")
+        run = d.get("run") if isinstance(d.get("run"), dict) else {}
+        return cls([ExerciseResult.from_dict(e) for e in d.get("exercises", [])], run)
 
 
 def percent(score: float, max_score: float) -> float:
     return 100.0 * score / max_score if max_score else 0.0
 
 
-__all__ = ["Status", "TestResult", "ExerciseResult", "Results", "clean_text", "percent"]
+__all__ = ["Status", "TestResult", "Adjustment", "ExerciseResult", "Results", "clean_text", "percent"]

@@ -133,12 +133,17 @@ def read_events(results_file: Path) -> list[dict]:
 
 
 def build_result(exercise: Exercise, events: list[dict], code: int | None, limit: float,
-                 secure: bool = False) -> ExerciseResult:
+                 secure: bool = False, output_tail: str = "") -> ExerciseResult:
     """Turn the plugin's event stream into an ExerciseResult with scaled points."""
     collected = next((e["tests"] for e in events if e["event"] == "collected"), None)
     finished = {e["nodeid"]: e for e in events if e["event"] == "result"}
     collection_errors = [e for e in events if e["event"] == "collection_error"]
-    result = ExerciseResult(exercise.slug, float(exercise.points))
+    metrics: dict[str, dict[str, float]] = {}
+    for event in events:
+        if event["event"] == "metric" and isinstance(event.get("value"), (int, float)):
+            metrics.setdefault(event.get("nodeid", ""), {})[str(event.get("name"))] = float(event["value"])
+    detail = "\n".join(f"{e.get('nodeid')}: {e.get('message')}" for e in collection_errors)
+    result = ExerciseResult(exercise.slug, float(exercise.points), detail=(detail + "\n" + output_tail).strip())
     if collection_errors or not collected:
         result.error = Status.TIMEOUT if code is None else Status.ERROR
         result.message = ("the grader could not load this exercise's tests - ask your instructor"
@@ -153,10 +158,12 @@ def build_result(exercise: Exercise, events: list[dict], code: int | None, limit
             status = Status.TIMEOUT if code is None else Status.CRASH
             message = (f"not run: grading this exercise hit its {limit:g} s limit" if code is None
                        else "not run: the test process died (crash, os._exit or a fatal signal)")
-            result.tests.append(TestResult(test["name"], status, share, test["visibility"], message))
+            result.tests.append(TestResult(test["name"], status, share, test["visibility"], message,
+                                           id=test["nodeid"], weight=test["points"]))
         else:
             result.tests.append(TestResult(test["name"], Status(event["status"]), share, test["visibility"],
-                                           event["message"], event["duration"]))
+                                           event["message"], event["duration"], id=test["nodeid"],
+                                           weight=test["points"], metrics=metrics.get(test["nodeid"], {})))
     apply_banned_gate(result)
     return result
 
@@ -189,10 +196,10 @@ def grade_exercise_with_events(exercise: Exercise, target: Path,
     limit = exercise.timeout * options.timeout_scale
     with tempfile.TemporaryDirectory(prefix="grade-") as scratch, sandbox.RunScope() as scope:
         results_file = Path(scratch) / "events.jsonl"
-        code, _tail = run_with_limit(pytest_command(exercise, target, results_file, options), limit,
-                                     subprocess_env(scope.env()), judge_memory_mb(exercise))
+        code, tail = run_with_limit(pytest_command(exercise, target, results_file, options), limit,
+                                    subprocess_env(scope.env()), judge_memory_mb(exercise))
         events = read_events(results_file)
-        result = build_result(exercise, events, code, limit, options.secure)
+        result = build_result(exercise, events, code, limit, options.secure, tail[-2000:] if code else "")
     result.duration = time.perf_counter() - start
     return result, events
 
@@ -211,4 +218,20 @@ def grade(slugs: Iterable[str] | None, target: Path, options: RunOptions = RunOp
         return result
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        return Results(list(pool.map(one, exercises)))
+        return Results(list(pool.map(one, exercises)), run_metadata(target, options))
+
+
+def run_metadata(target: Path, options: RunOptions, submission: str | None = None) -> dict:
+    """What a Results was produced by: mode, kit version and commit, time, submission."""
+    import datetime
+
+    from . import __version__
+    commit = ""
+    try:
+        commit = subprocess.run(["git", "-C", str(paths.ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        pass
+    return {"mode": "secure" if options.secure else "local", "kit_version": __version__, "kit_commit": commit,
+            "time": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "submission": submission or paths.relative(target)}

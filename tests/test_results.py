@@ -2,23 +2,28 @@
 import json
 from pathlib import Path
 
-from graders.results import ExerciseResult, Results, Status, TestResult
+from graders.results import Adjustment, ExerciseResult, Results, Status, TestResult
 
 GOLDEN = Path(__file__).parent / "golden" / "results.json"
+GOLDEN_V1 = Path(__file__).parent / "golden" / "results_v1.json"
 
 
 def sample() -> Results:
     ok = ExerciseResult("activations", 10.0, [
-        TestResult("test_a", Status.PASS, 4.0, "visible", "", 0.01),
-        TestResult("test_b", Status.FAIL, 6.0, "hidden", "called f(x); got 1, expected 2", 0.02),
-    ], duration=1.5)
+        TestResult("test_a", Status.PASS, 4.0, "visible", "", 0.01, id="exercises/activations/test_activations.py::test_a",
+                   weight=2.0),
+        TestResult("test_b", Status.FAIL, 6.0, "hidden", "called f(x); got 1, expected 2", 0.02,
+                   id="hidden_tests/activations/test_activations_hidden.py::test_b", weight=3.0,
+                   metrics={"accuracy": 0.5}, detail="instructor only"),
+    ], duration=1.5, adjustments=[Adjustment(-1.0, "hint 1 of 3 used")])
     missing = ExerciseResult("losses", 10.0, error=Status.MISSING, message="no losses.py in submission")
-    return Results([ok, missing])
+    return Results([ok, missing], {"mode": "local", "kit_version": "0.1.0", "kit_commit": "abc1234",
+                                   "time": "2026-12-06T15:00:00+00:00", "submission": "exercises"})
 
 
 def test_scores_and_statuses():
     results = sample()
-    assert results.score == 4.0 and results.max_score == 20.0
+    assert results.score == 3.0 and results.max_score == 20.0  # 4 points, minus a 1-point hint penalty
     assert [e.status for e in results.exercises] == [Status.PARTIAL, Status.MISSING]
 
 
@@ -36,8 +41,26 @@ def test_json_matches_the_golden_file():
 
 
 def test_json_round_trip():
-    again = Results.from_dict(json.loads(sample().to_json()))
-    assert again.to_dict() == sample().to_dict()
+    again = Results.from_dict(json.loads(sample().to_json(instructor=True)))
+    assert again.to_dict(instructor=True) == sample().to_dict(instructor=True)
+
+
+def test_instructor_detail_stays_out_of_learner_json():
+    assert "instructor only" not in sample().to_json()
+    assert "instructor only" in sample().to_json(instructor=True)
+
+
+def test_version_1_files_still_load():
+    """Batches resumed from results.json written before schema 2."""
+    old = Results.from_dict(json.loads(GOLDEN_V1.read_text()))
+    assert [(e.slug, e.score, e.status) for e in old.exercises] == [("activations", 4.0, Status.PARTIAL),
+                                                                    ("losses", 0.0, Status.MISSING)]
+    assert old.exercises[0].tests[1].id == "" and old.to_dict()["schema_version"] == 2
+
+
+def test_adjustments_never_make_a_score_negative():
+    exercise = ExerciseResult("x", 2.0, [TestResult("t", Status.FAIL, 2.0)], adjustments=[Adjustment(-1.0, "hint")])
+    assert exercise.score == 0.0
 
 
 HOSTILE = "ValueError: \ud800 [bold red]x\x1b[31m\x1b]0;pwned\x07\r [/oops]\u202e\x00 end"
