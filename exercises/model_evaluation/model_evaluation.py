@@ -11,7 +11,7 @@ def cross_val_scores(model_fn, X, y, k, seed):
     model_fn(X_train, y_train, X_test) -> predictions (one per test row): it trains AND predicts, and only
     data goes in and out. Folds follow kappa_and_cv.kfold_indices: order = np.arange(n) if seed is None,
     else np.random.default_rng(seed).permutation(n); the first n % k folds hold one extra row; fold i is
-    the next block of `order` (its rows passed in ascending index order). Training rows = all the others.
+    the next block of `order`. Training rows = all the others.
     Score of fold i = mean(predictions == y_test). ValueError unless 2 <= k <= n.
     """
     # TODO

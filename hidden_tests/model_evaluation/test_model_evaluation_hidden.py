@@ -12,12 +12,16 @@ Wrong answers this suite is built to catch (one line each):
   used as a percentage (np.percentile(stats, alpha))
 - bootstrap_ci returning (high, low), a normal-approximation interval, or using other seed semantics than
   rows = default_rng(seed).integers(0, m, size=(n, m))
+- metric called as metric(p, y) (invisible with accuracy, caught with the judge's recall); bootstrap_ci
+  accepting n < 1, alpha outside (0, 1) or y and p of different lengths; cross_val_scores accepting X and
+  y of different lengths
 - compare_models resampling the two models independently (unpaired: intervals far too wide), reporting the
   difference the wrong way round (b - a), or the mean of the bootstrap differences instead of the observed one
 
 Callback budget: in secure mode every call of the judge's `accuracy` / `model_fn` from learner code is a
-cross-process round trip (about 1 ms), so the suite keeps them few: 3,017 for the reference in all (coverage
-1,020; bootstrap_ci exact match 600; compare_models 402 + 102 + 602; ordered 200; cross_val_scores 91).
+cross-process round trip (about 1 ms), so the suite keeps them few: 3,170 for the reference in all (coverage
+1,020; bootstrap_ci exact match 600; compare_models 402 + 102 + 602; ordered 200; cross_val_scores 91;
+recall (metric argument order) 50 + 102).
 
 Coverage simulation (test_bootstrap_ci_covers_the_true_accuracy_at_the_nominal_rate): for binary predictions
 that are right with probability 0.8 on m=100 rows, a test set is summed up by k = its number of right
@@ -83,6 +87,7 @@ def id_data(n, seed=0, n_classes=3):
 
 # --------------------------------------------------------------------------- cross_val_scores
 
+@pytest.mark.clause("C1", "C2", probes="folds other than kfold_indices' (remainder, shuffle, seed), or training on the test rows")
 @pytest.mark.points(3)
 @pytest.mark.parametrize("n, k, seed", [(10, 3, 0), (23, 5, 7), (12, 4, None), (7, 7, 3)])
 def test_folds_follow_kfold_semantics(learner, n, k, seed):
@@ -104,6 +109,7 @@ def test_folds_follow_kfold_semantics(learner, n, k, seed):
         assert np.array_equal(np.sort(y_train), np.sort(y[train])), f"called {call}; y_train does not match X_train"
 
 
+@pytest.mark.clause("C2", "C3", probes="fold scores that are not the accuracy on the test rows")
 @pytest.mark.points(2)
 @settings(max_examples=20, deadline=None, derandomize=True, database=None)
 @given(n=st.integers(4, 40), k=st.integers(2, 6), seed=st.one_of(st.none(), st.integers(0, 1000)))
@@ -117,11 +123,24 @@ def test_scores_match_reference(learner, reference, n, k, seed):
                     why="score of fold i = fraction of model_fn's predictions on the test rows equal to y_test")
 
 
+@pytest.mark.clause("C4", probes="k outside [2, n] accepted")
 @pytest.mark.parametrize("k", [1, 0, 11])
 def test_invalid_k_raises(learner, k):
     X, y = id_data(10)
     with pytest.raises(ValueError):
         learner.cross_val_scores(recording_model_fn([]), X, y, k, 0)
+        pytest.fail(f"called cross_val_scores(model_fn, X of shape {X.shape}, y, k={k}, seed=0); expected "
+                    f"ValueError (2 <= k <= n)")
+
+
+@pytest.mark.clause("C4", probes="X and y of different lengths accepted")
+def test_mismatched_x_and_y_raise(learner):
+    X, y = id_data(12)
+    for X_, y_ in ((X, y[:10]), (X[:10], y)):
+        with pytest.raises(ValueError):
+            learner.cross_val_scores(recording_model_fn([]), X_, y_, 3, 0)
+            pytest.fail(f"called cross_val_scores(model_fn, X of shape {X_.shape}, y of shape {y_.shape}, k=3, "
+                        f"seed=0); expected ValueError (X and y differ in length)")
 
 
 # --------------------------------------------------------------------------- bootstrap_ci
@@ -133,6 +152,7 @@ def simulated(seed, m=100, acc=0.8):
     return y, p
 
 
+@pytest.mark.clause("C5", "C6", probes="rows not drawn as default_rng(seed).integers(0, m, size=(n, m)), or other quantiles")
 @pytest.mark.points(3)
 @pytest.mark.parametrize("alpha", [0.1, 0.05])
 def test_bootstrap_ci_matches_reference(learner, reference, alpha):
@@ -140,6 +160,8 @@ def test_bootstrap_ci_matches_reference(learner, reference, alpha):
         y, p = simulated(seed, m=37)
         call = call_repr("bootstrap_ci", "accuracy", y, p, 100, alpha, seed)
         got = learner.bootstrap_ci(accuracy, y, p, 100, alpha, seed)
+        assert isinstance(got, (tuple, list)) and len(got) == 2 and all(isinstance(v, float) for v in got), (
+            f"called {call}; got {got!r}, expected a pair of floats (low, high)")
         expected = reference.bootstrap_ci(accuracy, y, p, 100, alpha, seed)
         assert_allclose(np.asarray(got, dtype=float), np.asarray(expected), call, rtol=1e-9, atol=1e-12,
                         show_expected=False,
@@ -161,6 +183,7 @@ def data_with_k_correct(k, m=100):
     return y, p
 
 
+@pytest.mark.clause("C5", "C6", probes="an interval that does not cover the true accuracy at the nominal rate")
 @pytest.mark.points(3)
 def test_bootstrap_ci_covers_the_true_accuracy_at_the_nominal_rate(learner):
     # A test set of m=100 predictions, each right with probability 0.8, has K ~ Binomial(100, 0.8) right ones,
@@ -181,6 +204,7 @@ def test_bootstrap_ci_covers_the_true_accuracy_at_the_nominal_rate(learner):
         f"resampling (with replacement, (y, p) pairs kept together) and the quantiles (alpha/2 in each tail)")
 
 
+@pytest.mark.clause("C6", probes="(high, low) returned, or an interval that misses the point estimate")
 def test_bootstrap_ci_is_ordered_and_contains_the_point_estimate(learner):
     y, p = simulated(5, m=60)
     low, high = (float(v) for v in learner.bootstrap_ci(accuracy, y, p, 200, 0.1, 1))
@@ -188,8 +212,46 @@ def test_bootstrap_ci_is_ordered_and_contains_the_point_estimate(learner):
     assert low < point < high, f"bootstrap_ci(...) returned ({low:.3f}, {high:.3f}) around a point estimate {point:.3f}"
 
 
+@pytest.mark.clause("C7", probes="n < 1, alpha outside (0, 1) or y and p of different lengths accepted")
+@pytest.mark.parametrize("n, alpha, m_p, what", [
+    (0, 0.1, 20, "n = 0 resamples"), (-5, 0.1, 20, "n < 1"), (50, 0.0, 20, "alpha = 0"), (50, 1.0, 20, "alpha = 1"),
+    (50, 1.5, 20, "alpha > 1"), (50, 0.1, 19, "p shorter than y"), (50, 0.1, 21, "p longer than y")])
+def test_bootstrap_ci_rejects_invalid_arguments(learner, n, alpha, m_p, what):
+    y = np.arange(20) % 2
+    p = np.resize(y, m_p)
+    with pytest.raises(ValueError):
+        learner.bootstrap_ci(accuracy, y, p, n, alpha, 0)
+        pytest.fail(f"called {call_repr('bootstrap_ci', 'accuracy', y, p, n, alpha, 0)} with {what}; expected "
+                    f"ValueError")
+
+
+def recall(y, p):
+    """An asymmetric judge metric: recall of class 1 (metric(p, y) would be the precision)."""
+    y, p = np.asarray(y), np.asarray(p)
+    return float(np.mean(p[y == 1] == 1)) if np.any(y == 1) else 0.0
+
+
+@pytest.mark.points(2)
+@pytest.mark.clause("C5", "C8", probes="metric called as metric(p, y) instead of metric(y, p)")
+def test_metric_receives_labels_first(learner, reference):
+    rng = np.random.default_rng(11)
+    y = rng.integers(0, 2, size=40)
+    p_a = np.where(rng.random(40) < 0.3, 1, y)             # many false positives: recall and precision differ
+    p_b = np.where(rng.random(40) < 0.3, 0, y)
+    call = call_repr("bootstrap_ci", "recall", y, p_a, 50, 0.1, 5)
+    assert_allclose(np.asarray(learner.bootstrap_ci(recall, y, p_a, 50, 0.1, 5), dtype=float),
+                    np.asarray(reference.bootstrap_ci(recall, y, p_a, 50, 0.1, 5)), call, rtol=1e-9, atol=1e-12,
+                    show_expected=False, why="the metric is called as metric(y, p): labels first, then predictions")
+    call = call_repr("compare_models", "recall", y, p_a, p_b, 50, 0.1, 5)
+    assert_allclose(np.asarray(learner.compare_models(recall, y, p_a, p_b, 50, 0.1, 5), dtype=float),
+                    np.asarray(reference.compare_models(recall, y, p_a, p_b, 50, 0.1, 5)), call, rtol=1e-9,
+                    atol=1e-12, show_expected=False,
+                    why="the metric is called as metric(y, p_a) and metric(y, p_b): labels first")
+
+
 # --------------------------------------------------------------------------- compare_models
 
+@pytest.mark.clause("C8", probes="an unpaired comparison, or b - a instead of a - b")
 @pytest.mark.points(2)
 def test_compare_models_matches_reference(learner, reference):
     rng = np.random.default_rng(3)
@@ -206,6 +268,7 @@ def test_compare_models_matches_reference(learner, reference):
                         "bootstrap_ci)")
 
 
+@pytest.mark.clause("C8", probes="the two models resampled on different rows")
 def test_identical_models_have_a_zero_interval(learner):
     y, p = simulated(1, m=50)
     got = np.asarray(learner.compare_models(accuracy, y, p, p.copy(), 50, 0.1, 0), dtype=float)
@@ -213,6 +276,7 @@ def test_identical_models_have_a_zero_interval(learner):
                     why="two identical models differ by exactly 0 on every paired resample")
 
 
+@pytest.mark.clause("C8", probes="an unpaired comparison (interval too wide)")
 def test_paired_interval_is_narrower_than_independent_intervals(learner):
     y, p_a = simulated(2, m=120)
     p_b = p_a.copy()
