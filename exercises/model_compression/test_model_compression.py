@@ -5,6 +5,7 @@ import pytest
 from graders.asserts import assert_allclose, assert_equal, call_repr
 
 
+@pytest.mark.clause("C1", "C2")
 def test_prune_half(learner):
     w = np.array([[0.5, -3.0], [0.1, 2.0]])
     pruned, mask = learner.magnitude_prune(w, 0.5)
@@ -13,6 +14,7 @@ def test_prune_half(learner):
     assert_allclose(pruned, [[0.0, -3.0], [0.0, 2.0]], call + " pruned weights")
 
 
+@pytest.mark.clause("C4", "C5", "C6")
 def test_quantize_small_example(learner):
     w = np.array([-1.0, 0.0, 2.0])
     q, scale, zero_point = learner.quantize_int8(w)
@@ -24,6 +26,7 @@ def test_quantize_small_example(learner):
     assert_allclose(back, w, call_repr("dequantize", q, scale=scale, zero_point=zero_point), atol=scale / 2)
 
 
+@pytest.mark.clause("C8")
 @pytest.mark.points(2)
 def test_distillation_hard_term_only(learner):
     student = np.array([[2.0, 0.0], [0.0, 1.0]])
@@ -35,6 +38,7 @@ def test_distillation_hard_term_only(learner):
                     why="alpha = 1 keeps only the mean cross-entropy with the true labels")
 
 
+@pytest.mark.clause("C8")
 def test_distillation_same_logits_no_soft_loss(learner):
     z = np.array([[1.0, 2.0, 3.0]])
     call = call_repr("distillation_loss", z, teacher_logits=z, y=[2], T=3.0, alpha=0.0)

@@ -17,6 +17,14 @@ Wrong answers this suite is built to catch (one line each):
 - alpha weighting the soft term instead of the hard one
 - cross-entropy with the teacher's soft targets instead of KL (off by the teacher's entropy)
 - softmax without subtracting the maximum (nan for logits of 1e3)
+- the pruned count rounded half up (int(s * n + 0.5)) where the statement says Python's round (half to even)
+- q or the zero point rounded half up (floor(x + 0.5)) instead of numpy's half-to-even: weights chosen so that
+  scale = 0.125 exactly and every w / scale, and -128 - lo / scale, end in .5
+- a scale of its own (eps, 1e-8) for an all-zero tensor where the statement fixes 1.0
+- a zero point returned as a float, a loss returned as an array
+
+Every check is exact (or against TensorFlow's frozen values at rtol 1e-9): nothing trains, so there is no
+seed sweep to record.
 """
 from pathlib import Path
 
@@ -50,6 +58,7 @@ def check_pruning(learner, w, sparsity):
     return pruned, mask
 
 
+@pytest.mark.clause("C1", "C2", probes="count, shape, dtype or mask of the pruned weights")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("shape, sparsity, dtype", [
     ((10, 10), 0.29, np.float64), ((3, 3, 4, 8), 0.5, np.float32), ((7,), 0.3, np.float64),
@@ -60,6 +69,7 @@ def test_prune_exact_sparsity(learner, shape, sparsity, dtype):
     check_pruning(learner, w, sparsity)
 
 
+@pytest.mark.clause("C1", probes="a magnitude threshold that prunes too many or too few on ties")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("sparsity", [0.3, 0.55])
 def test_prune_exact_count_with_ties(learner, sparsity):
@@ -67,6 +77,7 @@ def test_prune_exact_count_with_ties(learner, sparsity):
     check_pruning(learner, w, sparsity)
 
 
+@pytest.mark.clause("C1", probes="pruning the smallest signed values instead of the smallest |w|")
 @pytest.mark.points(2)
 def test_prune_by_magnitude_not_value(learner):
     w = np.array([-5.0, 0.1, -0.2, 4.0, -3.0, 0.3])
@@ -75,6 +86,22 @@ def test_prune_by_magnitude_not_value(learner):
                  why="large negative weights matter as much as large positive ones: compare |w|")
 
 
+@pytest.mark.points(2)
+@pytest.mark.clause("C1", probes="the count rounded half up (int(s * n + 0.5)) instead of with Python's round")
+@pytest.mark.parametrize("shape, sparsity", [((10,), 0.25), ((6,), 0.75), ((2, 7), 0.25)])
+def test_prune_count_uses_pythons_round(learner, shape, sparsity):
+    w = np.random.default_rng(sum(shape)).normal(size=shape)
+    call = call_repr("magnitude_prune", w, sparsity=sparsity)
+    _, mask = learner.magnitude_prune(w, sparsity)
+    n_pruned = int(np.sum(~as_array(mask, call, "mask")))
+    if n_pruned != round(sparsity * w.size):
+        raise AssertionError(f"called {call}; {n_pruned} of {w.size} weights pruned, but sparsity * w.size = "
+                             f"{sparsity * w.size:g} lies exactly half-way - the statement says Python's round, "
+                             f"which rounds halves to the even neighbour")
+    check_pruning(learner, w, sparsity)
+
+
+@pytest.mark.clause("C3", probes="a sparsity outside [0, 1] accepted")
 @pytest.mark.parametrize("sparsity", [-0.1, 1.5])
 def test_prune_rejects_bad_sparsity(learner, sparsity):
     with pytest.raises(ValueError):
@@ -109,6 +136,7 @@ WEIGHTS = {
 }
 
 
+@pytest.mark.clause("C4", "C5", "C7", probes="truncation, a 256-step scale or clipping inside the range")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("kind", list(WEIGHTS))
 def test_round_trip_error_at_most_half_a_step(learner, kind):
@@ -122,6 +150,7 @@ def test_round_trip_error_at_most_half_a_step(learner, kind):
                             f"values inside the range")
 
 
+@pytest.mark.clause("C4", "C5", probes="uint8 levels or a range clipped to -127..127")
 @pytest.mark.points(2)
 def test_uses_the_full_int8_range(learner):
     w = np.random.default_rng(3).normal(size=100)
@@ -130,6 +159,7 @@ def test_uses_the_full_int8_range(learner):
         f"called {call}; q spans {int(q.min())}..{int(q.max())}, expected -128..127 (min(w) -> -128, max(w) -> 127)"
 
 
+@pytest.mark.clause("C4", "C7", probes="a range that does not contain 0")
 @pytest.mark.points(2)
 def test_zero_stays_exactly_zero(learner):
     w = np.maximum(np.random.default_rng(4).normal(size=(8, 8)), 0.0) + 0.5 * (np.arange(64).reshape(8, 8) % 7 == 0)
@@ -141,6 +171,7 @@ def test_zero_stays_exactly_zero(learner):
                                        f"it is exactly representable (padding, ReLU outputs)")
 
 
+@pytest.mark.clause("C4", "C5", "C6", probes="scale or zero point off the documented formula")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("kind", ["mixed", "positive", "negative"])
 def test_quantization_matches_reference(learner, reference, kind):
@@ -154,6 +185,51 @@ def test_quantization_matches_reference(learner, reference, kind):
     assert off.max() <= 1 and np.mean(off > 0) <= 0.02, f"called {call}; q differs from the documented rounding - {why}"
 
 
+@pytest.mark.points(2)
+@pytest.mark.clause("C5", probes="rounding halves up (floor(x + 0.5), int(x + 0.5)) instead of numpy's half-to-even")
+def test_quantization_rounds_half_to_even(learner, reference):
+    # scale is exactly 0.125 here, -128 - lo / scale = -1.5, and every w / scale ends in .5
+    w = np.array([-15.8125, 16.0625, 0.0625, 0.3125, 0.5625, -0.1875, -0.4375, 1.0625, -1.1875, 3.0625])
+    call, q, scale, zero_point = quantized(learner, w)
+    ref_q, _, ref_zero_point = reference.quantize_int8(w)
+    why = ("these weights sit exactly half-way between two levels; round with numpy's round-half-to-even "
+           "(np.round), for the zero point and for q")
+    if zero_point != ref_zero_point:
+        raise AssertionError(f"called {call}; zero_point {zero_point} is off: -128 - lo / scale lies exactly "
+                             f"half-way between two integers - {why}")
+    assert_equal(q, ref_q, call + " q", why=why, show_expected=False)
+
+
+@pytest.mark.clause("C4", "C6", probes="a made-up scale for a constant tensor (hi == lo)")
+def test_all_zero_tensor_gets_scale_one(learner):
+    w = np.zeros((2, 5))
+    call, q, scale, zero_point = quantized(learner, w)
+    if scale != 1.0:
+        raise AssertionError(f"called {call}; scale is {scale!r} - when hi == lo (an all-zero tensor) the statement "
+                             f"fixes scale = 1.0")
+    assert zero_point == -128, (f"called {call}; zero_point is {zero_point} - with scale 1.0 and lo = 0, "
+                                f"zero_point = round(-128 - lo / scale)")
+    assert_equal(q, np.full(w.shape, zero_point, dtype=np.int8), call + " q", why="q = round(w / scale) + zero_point")
+
+
+@pytest.mark.clause("C6", "C8", probes="numbers returned as arrays or floats where a float or an int is promised")
+def test_returned_numbers_have_the_documented_types(learner):
+    w = np.random.default_rng(12).normal(size=(4, 4))
+    call = call_repr("quantize_int8", w)
+    _, scale, zero_point = learner.quantize_int8(w)
+    if not isinstance(scale, (float, np.floating)):
+        raise AssertionError(f"called {call}; scale is {type(scale).__name__}, expected a float")
+    if isinstance(zero_point, (bool, np.bool_)) or not isinstance(zero_point, (int, np.integer)):
+        raise AssertionError(f"called {call}; zero_point is {zero_point!r} ({type(zero_point).__name__}), expected "
+                             f"an int (it is added to integer levels; a float zero point is not exact)")
+    student, teacher, y = logits(13)
+    call = call_repr("distillation_loss", student, teacher_logits=teacher, y=y, T=2.0, alpha=0.5)
+    loss = learner.distillation_loss(student, teacher, y, 2.0, 0.5)
+    if not isinstance(loss, (float, np.floating)):
+        raise AssertionError(f"called {call}; got {type(loss).__name__}, expected a float (the batch mean)")
+
+
+@pytest.mark.clause("C4", "C7", probes="an all-zero tensor divides by a zero range")
 def test_all_zero_tensor(learner):
     w = np.zeros((3, 4))
     call, q, scale, zero_point = quantized(learner, w)
@@ -161,6 +237,7 @@ def test_all_zero_tensor(learner):
     assert_allclose(back, np.zeros((3, 4)), call_repr("dequantize", q, scale=scale, zero_point=zero_point), atol=0.0)
 
 
+@pytest.mark.clause("C7", probes="q - zero_point computed in int8 (overflow)")
 @pytest.mark.points(2)
 def test_dequantize_widens_before_subtracting(learner):
     q = np.array([127, -128, 0, 5], dtype=np.int8)
@@ -185,6 +262,7 @@ def logits(seed, n=16, c=5, spread=3.0):
     return spread * rng.normal(size=(n, c)), spread * rng.normal(size=(n, c)), rng.integers(0, c, n)
 
 
+@pytest.mark.clause("C8", probes="the loss differs from TensorFlow's (T^2, KL direction, softened student, alpha)")
 @pytest.mark.points(3)
 @pytest.mark.parametrize("case", range(4))
 def test_distillation_matches_tensorflow(learner, tf_golden, case):
@@ -197,6 +275,7 @@ def test_distillation_matches_tensorflow(learner, tf_golden, case):
                         "softmax(student / T)), both averaged over the batch")
 
 
+@pytest.mark.clause("C8", probes="no T^2 factor on the soft term")
 @pytest.mark.points(2)
 def test_soft_term_has_the_t_squared_factor(learner, reference):
     student, teacher, y = logits(7)
@@ -208,6 +287,7 @@ def test_soft_term_has_the_t_squared_factor(learner, reference):
                         why="the soft term is multiplied by T^2: softening by T shrinks its gradients by 1/T^2")
 
 
+@pytest.mark.clause("C8", probes="cross-entropy with soft targets instead of KL; alpha on the wrong term")
 @pytest.mark.points(2)
 def test_identical_logits_leave_only_the_hard_term(learner, reference):
     student, _, y = logits(8)
@@ -221,6 +301,7 @@ def test_identical_logits_leave_only_the_hard_term(learner, reference):
                     why="alpha weights the hard (label) term")
 
 
+@pytest.mark.clause("C9", probes="softmax without subtracting the row maximum")
 @pytest.mark.points(2)
 def test_large_logits_stay_finite(learner, reference):
     student, teacher, y = logits(9, spread=400.0)
