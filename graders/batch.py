@@ -7,7 +7,6 @@ unless ``regrade`` is set. One bad submission never stops the others.
 """
 from __future__ import annotations
 
-import csv
 import json
 import os
 import time
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import manifest, runner, submissions
-from .results import ExerciseResult, Results, Status, clean_text
+from .results import ExerciseResult, Results, Status
 
 
 @dataclass(frozen=True)
@@ -87,13 +86,10 @@ def load_results(path: Path) -> Results | None:
 
 
 def write_csv(path: Path, graded: dict[str, Results]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["student", "slug", "score", "max_score", "status"])
-        for student in sorted(graded):
-            for exercise in graded[student].exercises:
-                writer.writerow([clean_text(student), exercise.slug, f"{exercise.score:.4g}",
-                                 f"{exercise.max_score:.4g}", exercise.status.value])
+    from .exporters import csv_rows
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(csv_rows.render_many(graded), encoding="utf-8")
+    os.replace(temporary, path)
 
 
 def run_batch(folder: Path, out: Path, slugs: list[str] | None = None, workers: int = 2, secure: bool = True,

@@ -99,16 +99,23 @@ def check(slug: str | None) -> None:
     sys.exit(0 if exercise.status is Status.PASS else 1)
 
 
+EXPORT_FORMATS = ("json", "csv", "junit", "gradescope", "github-classroom")  # graders.exporters.FORMATS, unimported
+
+
 @main.command()
 @click.argument("slugs", nargs=-1)
 @click.option("--target", default="exercises", show_default=True,
               help="exercises, solutions, or a submission folder / .zip holding SLUG.py files")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object (and nothing else) on stdout")
+@click.option("--format", "output_format", type=click.Choice(["terminal", *EXPORT_FORMATS]), default="terminal",
+              show_default=True, help="what to print on stdout (everything but terminal prints only that)")
 @click.option("--secure/--local", default=False, show_default=True,
               help="secure: run the code in a sandboxed worker process, never in the judge")
 @click.option("--workers", default=1, show_default=True, help="exercises graded in parallel")
-def grade(slugs: tuple[str, ...], target: str, as_json: bool, secure: bool, workers: int) -> None:
+def grade(slugs: tuple[str, ...], target: str, as_json: bool, output_format: str, secure: bool, workers: int) -> None:
     """Score exercises with their visible and hidden tests (default: all)."""
+    output_format = "json" if as_json else output_format
+    as_json = output_format != "terminal"
     chosen = check_slugs(slugs) or None
     try:
         with submissions.opened(resolve_target(target)) as folder:
@@ -120,7 +127,8 @@ def grade(slugs: tuple[str, ...], target: str, as_json: bool, secure: bool, work
     if target == "exercises":
         state.record(results, "grade")
     if as_json:
-        click.echo(results.to_json())
+        from . import exporters
+        click.echo(exporters.render(output_format, results), nl=False)
         return
     for exercise in results.exercises:
         if exercise.status is not Status.PASS:
