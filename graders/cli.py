@@ -314,6 +314,38 @@ def dev_mutant(slug: str, name: str, wrong_file: Path) -> None:
     console.print(f"wrote {paths.relative(out)}; check it with `python grade.py dev corpus {slug}`")
 
 
+@main.group()
+def export() -> None:
+    """Build what a classroom tool needs (Gradescope autograder, ...) or convert a results.json."""
+
+
+@export.command("gradescope")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--exercises", "exercise_list", default="", help="comma-separated slugs (default: all)")
+def export_gradescope(out: Path, exercise_list: str) -> None:
+    """Write a Gradescope autograder zip (setup.sh, run_autograder) that grades in secure mode."""
+    from . import gradescope
+
+    slugs = list(check_slugs(tuple(s.strip() for s in exercise_list.split(",") if s.strip()))) or manifest.slugs()
+    path = gradescope.build_autograder(out, slugs)
+    console.print(f"wrote {path} ({len(slugs)} exercises): upload it as the assignment's autograder")
+
+
+@export.command("results")
+@click.argument("output_format", type=click.Choice(EXPORT_FORMATS))
+@click.argument("results_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def export_results(output_format: str, results_file: Path) -> None:
+    """Convert a saved results.json (from grade --json or batch) to another format, on stdout."""
+    from . import exporters
+    from .results import Results
+
+    try:
+        results = Results.from_dict(json.loads(results_file.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise click.ClickException(f"{results_file} is not a results file: {clean_text(exc)}") from None
+    click.echo(exporters.render(output_format, results), nl=False)
+
+
 @dev.command("contract")
 @click.argument("slugs", nargs=-1)
 def dev_contract(slugs: tuple[str, ...]) -> None:
