@@ -13,6 +13,10 @@ Wrong answers this suite is built to catch (one line each):
 - seed not honoured (global RNG), or generate() reseeding every step with the same seed (the same draw each time)
 - generate() reading the first position's logits instead of the last, or producing n - 1 / n + 1 characters
 - generate() accepting characters that are not in the vocabulary
+- contract (issue 10): invalid temperature / top_k / top_p accepted (top_p = 0 included); draws not made with
+  np.random.default_rng(seed) (legacy RandomState, global generator); generate() feeding the model only the
+  last character (a bigram model cannot tell, a counting model can); an empty start accepted; a list vocab
+  refused
 
 Power of the statistical checks (chi-square limits at p = 1e-6, so a correct sampler fails with
 probability 1e-6 per check; the reference passes with the fixed seeds used here): sample_next with T = 0.7
@@ -55,6 +59,7 @@ CONFIGS = [(1.0, None, None), (0.5, None, None), (2.0, None, None), (1.0, 1, Non
            (1.0, 50, None), (1.0, None, 0.3), (1.5, None, 0.9), (1.0, None, 1.0), (0.7, 4, 0.6)]
 
 
+@pytest.mark.clause("C1", "C3", "C4", "C5", "C6", probes="the filtered distribution on random logits, per row and for a single row")
 @pytest.mark.points(3)
 @pytest.mark.parametrize("temperature, top_k, top_p", CONFIGS)
 def test_token_probs_vs_reference(learner, reference, temperature, top_k, top_p):
@@ -71,6 +76,7 @@ def test_token_probs_vs_reference(learner, reference, temperature, top_k, top_p)
                                            top_p=top_p), atol=1e-12, why="a 1-D row gives a 1-D result")
 
 
+@pytest.mark.clause("C2", "C8", probes="temperature 0 not greedy, or not the first of equal maxima")
 @pytest.mark.points(2)
 def test_temperature_zero_is_argmax(learner):
     logits = np.array([[0.5, 2.0, -1.0, 1.9], [3.0, 1.0, 3.0, 0.0]])
@@ -82,6 +88,7 @@ def test_temperature_zero_is_argmax(learner):
         assert_equal(got, [1, 0], call_repr("sample_next", logits, temperature=0.0, seed=seed))
 
 
+@pytest.mark.clause("C3", probes="softmax overflowing for huge logits or tiny temperatures")
 @pytest.mark.points(2)
 def test_tiny_temperature_and_huge_logits_stay_finite(learner):
     logits = np.array([1000.0, -1000.0, 999.0, 0.0])
@@ -95,6 +102,7 @@ def test_tiny_temperature_and_huge_logits_stay_finite(learner):
     assert_allclose(got, [1 / (1 + np.exp(-1)), 0, np.exp(-1) / (1 + np.exp(-1)), 0], call, atol=1e-12)
 
 
+@pytest.mark.clause("C4", probes="top-k keeping more or fewer than k tokens, or ties not by index")
 @pytest.mark.points(2)
 def test_top_k_keeps_exactly_k_with_ties_by_index(learner):
     logits = np.array([1.0, 3.0, 3.0, 3.0, 0.0])
@@ -109,6 +117,7 @@ def test_top_k_keeps_exactly_k_with_ties_by_index(learner):
                     why="keep the k largest, renormalise softmax(logits / T) over them (not k + 1 tokens)")
 
 
+@pytest.mark.clause("C5", probes="top-p dropping the token that crosses p")
 @pytest.mark.points(2)
 def test_top_p_keeps_the_crossing_token(learner):
     logits = np.log([0.5, 0.3, 0.15, 0.05])
@@ -120,6 +129,7 @@ def test_top_p_keeps_the_crossing_token(learner):
                             "that crosses p is included")
 
 
+@pytest.mark.clause("C5", probes="top-p ties not ranked by index")
 @pytest.mark.points(1)
 def test_top_p_ties_by_index(learner):
     logits = np.log([0.3, 0.4, 0.3])
@@ -128,6 +138,7 @@ def test_top_p_ties_by_index(learner):
                     why="equal probabilities are ranked in increasing index order")
 
 
+@pytest.mark.clause("C6", probes="top-p before top-k, or the temperature after the cut")
 @pytest.mark.points(2)
 def test_filters_apply_in_order(learner):
     logits = np.log([0.4, 0.3, 0.2, 0.1])
@@ -146,6 +157,7 @@ def test_filters_apply_in_order(learner):
 SAMPLING = [(0.7, None, None), (1.5, 4, None), (1.0, None, 0.8), (0.5, 3, 0.95)]
 
 
+@pytest.mark.clause("C8", probes="frequencies that do not follow the filtered distribution, or a zero-probability token drawn")
 @pytest.mark.points(4)
 @pytest.mark.parametrize("temperature, top_k, top_p", SAMPLING)
 def test_sampling_frequencies_match(learner, reference, temperature, top_k, top_p):
@@ -172,6 +184,7 @@ def test_sampling_frequencies_match(learner, reference, temperature, top_k, top_
         f"{statistic:.1f} > {limit:.1f} (p = {P_VALUE:g}) - check the temperature and the inverse-CDF draw")
 
 
+@pytest.mark.clause("C8", "C9", probes="a seed that does not fix the tokens, or a non-integer result")
 @pytest.mark.points(2)
 def test_sample_next_is_seeded_and_returns_ints(learner):
     logits = np.random.default_rng(3).normal(0, 1, (200, 7))
@@ -216,6 +229,7 @@ def chain_model(learner, keras):
     return learner.as_model(bigram_model(keras, chain_table()[0]))
 
 
+@pytest.mark.clause("C10", "C11", probes="logits read at the first position, or n - 1 / n + 1 characters")
 @pytest.mark.points(3)
 def test_generate_greedy_follows_the_model(learner, chain_model):
     _, successor = chain_table()
@@ -234,6 +248,7 @@ def test_generate_greedy_follows_the_model(learner, chain_model):
         f"the logits at the LAST position of model(ids), fed the whole text so far")
 
 
+@pytest.mark.clause("C12", probes="one generator reseeded every step, or the temperature ignored in generate")
 @pytest.mark.points(3)
 def test_generate_sampling_frequencies(learner, keras):
     logits = np.array([1.0, 0.5, 0.0, -0.5, -1.0, 0.2])
@@ -256,6 +271,7 @@ def test_generate_sampling_frequencies(learner, keras):
     assert again != other, "called generate(..., seed=4) and (..., seed=5); the 30-character texts are identical"
 
 
+@pytest.mark.clause("C10", probes="top-k not passed on by generate")
 @pytest.mark.points(1)
 def test_generate_passes_filters(learner, keras):
     logits = np.array([0.3, 2.0, -0.2, 1.9, 0.0, 0.1])
@@ -266,7 +282,86 @@ def test_generate_passes_filters(learner, keras):
                                          f"expected only the two most likely, ['b', 'd']")
 
 
+@pytest.mark.clause("C13", probes="a start character outside vocab accepted")
 @pytest.mark.points(1)
 def test_generate_rejects_unknown_characters(learner, chain_model):
     with pytest.raises(ValueError):
         learner.generate(chain_model, "az", 3, VOCAB, temperature=0.0, seed=0)
+
+
+# ----------------------------------------------------------------------------- contract: validation, RNG, context
+
+@pytest.mark.clause("C7", probes="temperature < 0, top_k < 1 or top_p outside (0, 1] accepted")
+@pytest.mark.points(2)
+def test_invalid_sampling_parameters_raise(learner):
+    logits = np.array([0.5, 1.5, -0.2])
+    cases = [dict(temperature=-0.5), dict(top_k=0), dict(top_p=0.0), dict(top_p=1.5), dict(top_p=-0.2)]
+    for kwargs in cases:
+        args = dict(temperature=1.0, top_k=None, top_p=None) | kwargs
+        for name in ("token_probs", "sample_next"):
+            extra = {"seed": 0} if name == "sample_next" else {}
+            with pytest.raises(ValueError):
+                getattr(learner, name)(logits, **args, **extra)
+                pytest.fail(f"called {call_repr(name, logits, **kwargs)}: expected ValueError "
+                            f"(temperature >= 0, top_k >= 1, 0 < top_p <= 1)")
+
+
+@pytest.mark.clause("C9", probes="tokens not drawn with np.random.default_rng(seed) (global generator, RandomState)")
+@pytest.mark.points(2)
+def test_sample_next_draws_with_default_rng(learner, reference):
+    logits = np.random.default_rng(13).normal(0, 1.5, (40, 6))
+    for seed, (temperature, top_k, top_p) in zip((0, 7, 123), ((1.0, None, None), (0.7, 4, None), (1.3, None, 0.8))):
+        call = call_repr("sample_next", logits, temperature=temperature, top_k=top_k, top_p=top_p, seed=seed)
+        got = learner.sample_next(logits, temperature, top_k, top_p, seed=seed)
+        assert_equal(np.asarray(got), reference.sample_next(logits, temperature, top_k, top_p, seed=seed), call,
+                     show_expected=False,
+                     why="draw with rng = np.random.default_rng(seed): one rng.random() per row, in row order, "
+                         "inverse CDF (as rng.choice(V, p=row)) - not the global generator or RandomState")
+        one = learner.sample_next(logits[0], temperature, top_k, top_p, seed=seed)
+        assert int(one) == int(reference.sample_next(logits[0], temperature, top_k, top_p, seed=seed)), (
+            f"called {call_repr('sample_next', logits[0], temperature=temperature, top_k=top_k, top_p=top_p, seed=seed)}"
+            f"; the token is not the one np.random.default_rng(seed) draws (one rng.random(), inverse CDF)")
+
+
+def counting_model(keras, v=6):
+    """A char-level model whose logits at position t depend on EVERY character up to t: an Embedding whose row
+    for char c is -3 at c (plus a small preference for lower ids), summed over the sequence by a linear
+    SimpleRNN with identity weights. Greedy decoding picks the character used least so far."""
+    table = -3.0 * np.eye(v, dtype=np.float32) + np.linspace(0.05, 0.0, v, dtype=np.float32)
+    model = keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(v, v),
+                              keras.layers.SimpleRNN(v, activation="linear", use_bias=False, return_sequences=True)])
+    model.set_weights([table, np.eye(v, dtype=np.float32), np.eye(v, dtype=np.float32)])
+    spec = model_spec(model)
+    return {"config": spec["config"], "weights": spec["weights"]}
+
+
+def least_used_continuation(start, n, vocab):
+    text = list(start)
+    for _ in range(n):
+        counts = [text.count(ch) for ch in vocab]
+        text.append(vocab[int(np.argmin(counts))])
+    return "".join(text)
+
+
+@pytest.mark.clause("C11", "C10", probes="only the last character (or a window) fed to the model; a list vocab")
+@pytest.mark.points(2)
+def test_generate_feeds_the_whole_text(learner, keras):
+    model = learner.as_model(counting_model(keras))
+    vocab = list(VOCAB)
+    for start, n in (("ab", 10), ("fcdaa", 8)):
+        expected = least_used_continuation(start, n, VOCAB)
+        call = (f"generate(a model whose next character depends on the whole text, start={start!r}, n={n}, "
+                f"vocab={vocab!r}, temperature=0.0)")
+        got = learner.generate(model, start, n, vocab, temperature=0.0, seed=0)
+        assert isinstance(got, str) and len(got) == len(start) + n, (
+            f"called {call}; expected a str of {len(start) + n} characters, got {got!r}")
+        assert got == expected, (
+            f"called {call}; got {got!r}, which is not the model's greedy continuation - feed the model the whole "
+            f"text so far (ids of shape (1, t)) at every step, not only the last character")
+
+
+@pytest.mark.clause("C13", probes="an empty start accepted")
+def test_generate_rejects_empty_start(learner, chain_model):
+    with pytest.raises(ValueError):
+        learner.generate(chain_model, "", 3, VOCAB, temperature=0.0, seed=0)
+        pytest.fail(f"called generate(model, start='', n=3, vocab={VOCAB!r}): expected ValueError (empty start)")
