@@ -8,6 +8,10 @@ Wrong answers this suite is built to catch (one line each):
 - epsilon_greedy breaks ties with np.argmax (always the first best action): with a zero Q-table the agent
   always tries the same action
 - epsilon_greedy explores with probability 1 - eps, or explores only among the non-greedy actions
+- epsilon_greedy drawing from the global np.random state (or an unseeded generator): the same seed gives
+  another action; returning a numpy integer instead of a Python int
+- q_update changing its argument in place (np.asarray(Q, dtype=float) does not copy a float table)
+- train_q_learning ignoring its seed (another seed, the same table)
 - train_q_learning treats a time-limit truncation as termination (no bootstrap on truncated steps)
 - train_q_learning does not learn (wrong table shape, Q never updated, random/constant policy): the judge
   rolls out the greedy policy of the returned Q in its own seeded FrozenLake environments
@@ -20,6 +24,10 @@ Threshold 0.55: margin 0.18 below the worst seed (about 12 standard errors of a 
 Training takes about 1 s of CPU per seed.
 Non-slippery 4x4: the reference reaches the goal in 100/100 judge episodes from 200 training episodes
 on seeds 0-9 (100 episodes is not enough on 7/10 seeds); the test trains 500 (100/100 on seeds 0-9).
+Point split (the grade is over the 41 hidden points): the three training checks (rollouts on non-slippery
+and slippery FrozenLake, the truncation probe) and seeding carry 30; the unit checks of q_update and
+epsilon_greedy 11. A trainer that never updates its table (mutant_no_learning: correct q_update and
+epsilon_greedy, the update's result dropped) scores 11/41 = 4.0/15 (it was 8.9/15).
 Truncation probe (map ["SG"], max_episode_steps=1, 300 episodes): with bootstrapping the reference's
 Q[0, a] for the three actions that stay in S is 0.64-0.90 on seeds 0-9; treating truncation as
 termination leaves them exactly 0. Threshold: their mean >= 0.25 * Q[0, RIGHT].
@@ -80,7 +88,7 @@ def random_case(seed, n_states=6, n_actions=4):
     return Q, s, a, float(rng.normal()), s2, float(rng.uniform(0.05, 0.9)), float(rng.uniform(0.5, 0.99))
 
 
-@pytest.mark.points(2)
+@pytest.mark.clause("C5", probes="bootstrapping through a terminal step")
 def test_q_update_terminal_step_does_not_bootstrap(learner):
     Q = np.array([[0.0, 0.0], [5.0, 7.0]])
     call = call_repr("q_update", Q, 0, 1, 1.0, 1, True, 0.5, 0.9)
@@ -89,7 +97,7 @@ def test_q_update_terminal_step_does_not_bootstrap(learner):
                     why="a terminated transition has no next state to bootstrap from: the target is r alone")
 
 
-@pytest.mark.points(2)
+@pytest.mark.clause("C5", probes="no bootstrap on a non-terminal step")
 def test_q_update_truncated_step_bootstraps(learner):
     # A time-limit truncation is passed as terminated=False: the next state still has a value.
     Q = np.array([[0.0, 0.0], [5.0, 7.0]])
@@ -99,6 +107,7 @@ def test_q_update_truncated_step_bootstraps(learner):
                     why="a non-terminal (e.g. truncated) step bootstraps with gamma * max_a' Q[s2, a']")
 
 
+@pytest.mark.clause("C4", "C5", probes="the wrong entry moved, or alpha * target instead of alpha * (target - Q[s, a])")
 @pytest.mark.points(2)
 @settings(max_examples=40, deadline=None, derandomize=True, database=None)
 @given(seed=st.integers(0, 10_000), terminated=st.booleans())
@@ -111,6 +120,18 @@ def test_q_update_matches_reference(learner, reference, seed, terminated):
                     why="only Q[s, a] moves, by alpha * (target - Q[s, a])")
 
 
+@pytest.mark.clause("C4", probes="Q changed in place (the caller's table modified)")
+def test_q_update_leaves_its_argument_unchanged(learner):
+    Q, s, a, r, s2, alpha, gamma = random_case(99)
+    before = Q.copy()
+    call = call_repr("q_update", Q, s, a, r, s2, False, alpha, gamma)
+    got = assert_shape(learner.q_update(Q, s, a, r, s2, False, alpha, gamma), Q.shape, call)
+    assert_equal(Q == before, np.ones(Q.shape, bool), call + " (the argument Q afterwards)",
+                 why="q_update returns a NEW array: copy Q (np.array(Q, dtype=float)) before changing an entry")
+    assert got is not Q, f"called {call}; returned the argument itself, expected a new array"
+
+
+@pytest.mark.clause("C5", probes="the max over the next row taken after the update (s2 == s)")
 def test_q_update_self_loop(learner):
     # s2 == s: the max is taken over the row before it is updated.
     Q = np.array([[1.0, 3.0, 2.0]])
@@ -121,7 +142,7 @@ def test_q_update_self_loop(learner):
 
 # --------------------------------------------------------------------------- epsilon_greedy
 
-@pytest.mark.points(2)
+@pytest.mark.clause("C2", probes="ties broken with np.argmax (always the first best action)")
 def test_epsilon_greedy_breaks_ties_at_random(learner):
     q_row = [0.0, 2.0, 2.0, -1.0]
     counts = action_counts(learner, q_row, 0.0)
@@ -131,7 +152,7 @@ def test_epsilon_greedy_breaks_ties_at_random(learner):
         f"with tied best actions the greedy choice must be uniform among them (np.argmax always picks the first)")
 
 
-@pytest.mark.points(2)
+@pytest.mark.clause("C2", probes="exploring with probability 1 - eps, or only among the non-greedy actions")
 def test_epsilon_greedy_frequencies(learner):
     q_row = [0.5, -1.0, 3.0, 0.0]
     eps = 0.3
@@ -145,6 +166,7 @@ def test_epsilon_greedy_frequencies(learner):
         f"actions, otherwise the greedy one")
 
 
+@pytest.mark.clause("C2", probes="eps = 1 not uniform over all actions")
 def test_epsilon_greedy_eps_one_is_uniform(learner):
     q_row = [0.0, 10.0, 0.0]
     counts = action_counts(learner, q_row, 1.0, n=1500)
@@ -154,17 +176,36 @@ def test_epsilon_greedy_eps_one_is_uniform(learner):
         f"eps=1 must be uniform over all actions")
 
 
+@pytest.mark.clause("C2", "C3", probes="eps = 0 not greedy; a numpy integer instead of a Python int")
 def test_epsilon_greedy_eps_zero_is_greedy(learner):
     for seed in range(50):
         q_row = np.random.default_rng(seed).normal(size=5)
         got = learner.epsilon_greedy(q_row, 0.0, seed)
+        assert type(got) is int, (f"called {call_repr('epsilon_greedy', q_row, 0.0, seed)}; got {got!r} of type "
+                                  f"{type(got).__name__}, expected a Python int (convert with int(...))")
         assert int(got) == int(np.argmax(q_row)), f"called {call_repr('epsilon_greedy', q_row, 0.0, seed)}; got {got!r}"
+
+
+@pytest.mark.clause("C1", probes="epsilon_greedy drawing from the global np.random state or an unseeded generator")
+def test_epsilon_greedy_same_seed_same_action(learner):
+    q_row = np.array([1.0, 1.0, 0.0, 1.0])          # three tied best actions and eps = 0.5: every draw matters
+    first = [learner.epsilon_greedy(q_row.copy(), 0.5, seed) for seed in range(40)]
+    again = [learner.epsilon_greedy(q_row.copy(), 0.5, seed) for seed in range(40)]
+    differs = [seed for seed in range(40) if int(first[seed]) != int(again[seed])]
+    assert not differs, (
+        f"called {call_repr('epsilon_greedy', q_row, 0.5, differs[0] if differs else 0)} twice and got two different "
+        f"actions - draw from np.random.default_rng(seed), not from the global np.random state or an unseeded "
+        f"generator, so that the same seed gives the same action")
+    assert len({int(a) for a in first}) > 1, (
+        f"called {call_repr('epsilon_greedy', q_row, 0.5, 'seed')} for seeds 0..39 and always got {first[0]!r} - "
+        f"the seed must drive the draws (another seed, another draw)")
 
 
 # --------------------------------------------------------------------------- training, judged by the judge's rollouts
 
-@pytest.mark.points(3)
+@pytest.mark.clause("C6", "C9", probes="a table whose greedy policy does not solve non-slippery FrozenLake")
 @pytest.mark.convergence(seed=3)
+@pytest.mark.points(10)
 def test_non_slippery_greedy_policy_always_reaches_goal(learner, train_seed, record_metric):
     Q = learner.train_q_learning("FrozenLake-v1", 500, train_seed, is_slippery=False)
     call = f"train_q_learning('FrozenLake-v1', 500, {train_seed}, is_slippery=False)"
@@ -175,8 +216,9 @@ def test_non_slippery_greedy_policy_always_reaches_goal(learner, train_seed, rec
                          f"{rate * 100:.0f}/100 of the judge's episodes, expected 100/100")
 
 
-@pytest.mark.points(4)
+@pytest.mark.clause("C9", probes="a table whose greedy policy does not handle slippery FrozenLake")
 @pytest.mark.convergence(seed=7)
+@pytest.mark.points(12)
 def test_slippery_greedy_policy_success_rate(learner, train_seed, record_metric):
     call = f"train_q_learning('FrozenLake-v1', 2000, {train_seed}, is_slippery=True)"
     Q = assert_shape(learner.train_q_learning("FrozenLake-v1", 2000, train_seed, is_slippery=True), (16, 4), call)
@@ -187,7 +229,8 @@ def test_slippery_greedy_policy_success_rate(learner, train_seed, record_metric)
         f"episodes, expected at least {SLIPPERY_THRESHOLD:.0%} (an optimal policy gets about 74%, a random one 1.5%)")
 
 
-@pytest.mark.points(3)
+@pytest.mark.clause("C6", "C7", probes="a time-limit truncation treated as termination; env_kwargs not passed to gym.make")
+@pytest.mark.points(6)
 def test_truncated_steps_are_bootstrapped_during_training(learner):
     # Map "SG": RIGHT (2) reaches the goal; LEFT/DOWN/UP stay in S and the 1-step time limit truncates.
     # Those truncated steps must bootstrap from Q[S], so their values become about gamma * Q[S, RIGHT] > 0.
@@ -201,9 +244,15 @@ def test_truncated_steps_are_bootstrapped_during_training(learner):
         f"limit (truncated), not terminated: the agent is still in S, so the update must bootstrap from max Q[S]")
 
 
+@pytest.mark.clause("C8", probes="training not reproducible from its seed, or the seed ignored")
+@pytest.mark.points(2)
 def test_train_is_deterministic_given_seed(learner):
     a = learner.train_q_learning("FrozenLake-v1", 100, 11, is_slippery=True)
     b = learner.train_q_learning("FrozenLake-v1", 100, 11, is_slippery=True)
     assert_equal(np.asarray(a) == np.asarray(b), np.ones((16, 4), bool),
                  "train_q_learning('FrozenLake-v1', 100, 11) called twice",
                  why="seed the environment (env.reset(seed=...), action_space.seed) and your own RNG from `seed`")
+    c = learner.train_q_learning("FrozenLake-v1", 100, 12, is_slippery=True)
+    assert not np.array_equal(np.asarray(a), np.asarray(c)), (
+        "train_q_learning('FrozenLake-v1', 100, seed) gave the same table for seeds 11 and 12 - derive the "
+        "environment's seeds and your own RNG from `seed`")
