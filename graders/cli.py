@@ -331,6 +331,20 @@ def export_gradescope(out: Path, exercise_list: str) -> None:
     console.print(f"wrote {path} ({len(slugs)} exercises): upload it as the assignment's autograder")
 
 
+@export.command("github-classroom")
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--kit-repo", required=True, help="OWNER/NAME of the instructor's private copy of the kit")
+@click.option("--exercises", "exercise_list", default="", help="comma-separated slugs (default: all)")
+def export_github_classroom(out: Path, kit_repo: str, exercise_list: str) -> None:
+    """Write OUT/.github/workflows/classroom.yml: grade each exercise, report partial credit to Classroom."""
+    from . import github_classroom
+
+    slugs = list(check_slugs(tuple(s.strip() for s in exercise_list.split(",") if s.strip()))) or manifest.slugs()
+    path = github_classroom.write_workflow(out, slugs, kit_repo)
+    console.print(f"wrote {path}: commit it to the assignment's template repository and add a KIT_TOKEN secret "
+                  f"that can read {escape(kit_repo)}")
+
+
 @export.command("results")
 @click.argument("output_format", type=click.Choice(EXPORT_FORMATS))
 @click.argument("results_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
