@@ -10,6 +10,8 @@ Wrong answers this suite is built to catch (one line each):
 - ridge_path sorts the alphas (rows no longer follow the given order) or returns (d, n_alphas)
 - learning_curve_gap: sum of squares instead of the mean, or train and validation swapped
 
+- b returned as an array instead of a float; a list of alphas refused (the statement's example passes one)
+
 Fixed overfitting setup (make_overfitting_data(seed, n_train=15, degree=14), a noisy sine with
 polynomial features of degree 1..14), reference gap = val_mse - train_mse:
 seed 0: 23.17 at alpha=1e-8 -> 0.193 at alpha=1;  seed 1: 27.83 -> 0.108;  seed 2: 1387 -> 0.107.
@@ -47,6 +49,7 @@ def fit(learner, X, y, alpha, fit_intercept=True):
     return call, np.asarray(w), np.asarray(b, dtype=float)
 
 
+@pytest.mark.clause("C1", "C3", probes="a loss other than sklearn's Ridge (mean convention, penalised intercept), tall and wide data")
 @pytest.mark.parametrize("n, d, seed", [(30, 5, 0), (10, 25, 1), (50, 1, 2)])
 @pytest.mark.parametrize("alpha", [1e-3, 0.5, 10.0, 1e3])
 def test_matches_sklearn_ridge(learner, n, d, seed, alpha):
@@ -60,6 +63,7 @@ def test_matches_sklearn_ridge(learner, n, d, seed, alpha):
                     show_expected=False)
 
 
+@pytest.mark.clause("C1", probes="the intercept shrunk with the weights")
 @pytest.mark.points(2)
 def test_intercept_is_not_penalised(learner):
     X, y = make_data(40, 3, 5, offset=100.0)
@@ -69,6 +73,7 @@ def test_intercept_is_not_penalised(learner):
                     why="with a large alpha the intercept must still follow the mean of y: do not penalise it")
 
 
+@pytest.mark.clause("C1", probes="float32 input losing precision")
 def test_float32_input(learner):
     X, y = make_data(40, 4, 6, dtype=np.float32)
     call, w, b = fit(learner, X, y, 1.0)
@@ -76,6 +81,7 @@ def test_float32_input(learner):
     assert_allclose(w, model.coef_, call + " w", rtol=1e-4, atol=1e-5, show_expected=False)
 
 
+@pytest.mark.clause("C2", probes="a stability jitter or an unconverged solver")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("alpha", [0.0, 1e-10])
 def test_alpha_to_zero_is_least_squares(learner, alpha):
@@ -87,6 +93,7 @@ def test_alpha_to_zero_is_least_squares(learner, alpha):
     assert_allclose(b, solution[-1], call + " b", rtol=1e-7, atol=1e-9, why=why, show_expected=False)
 
 
+@pytest.mark.clause("C4", probes="centring (or an intercept) with fit_intercept=False")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("n, d, seed", [(30, 4, 8), (8, 12, 9)])
 def test_without_intercept(learner, n, d, seed):
@@ -98,6 +105,7 @@ def test_without_intercept(learner, n, d, seed):
     assert_allclose(b, 0.0, call + " b", atol=0.0, why=why)
 
 
+@pytest.mark.clause("C5", probes="rows sorted by alpha, or W transposed")
 @pytest.mark.points(2)
 def test_ridge_path_rows_follow_the_given_alphas(learner):
     X, y = make_data(25, 6, 10)
@@ -114,6 +122,7 @@ def test_ridge_path_rows_follow_the_given_alphas(learner):
                         show_expected=False)
 
 
+@pytest.mark.clause("C5", probes="a path whose weights do not shrink as alpha grows")
 def test_ridge_path_norm_shrinks(learner):
     X, y = make_data(25, 6, 11)
     alphas = np.logspace(-3, 4, 8)
@@ -123,6 +132,7 @@ def test_ridge_path_norm_shrinks(learner):
                                              f"alphas is {np.round(norms, 4)}, expected non-increasing")
 
 
+@pytest.mark.clause("C6", probes="sum instead of mean, train and validation swapped, another fit")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_learning_curve_gap(learner, reference, seed):
@@ -141,3 +151,23 @@ def test_learning_curve_gap(learner, reference, seed):
         f"called {call}; training error must not decrease as alpha grows, got {np.round(train_mse, 4)}"
     gap = np.asarray(gap)
     assert gap[0] > 10 * gap[-1], f"called {call}; the gap does not shrink from alpha=1e-8 to alpha=1: {np.round(gap, 3)}"
+
+
+@pytest.mark.clause("C3", "C5", probes="b returned as an array; alphas given as a list refused")
+def test_returned_types_and_list_alphas(learner):
+    X, y = make_data(20, 3, 12)
+    call = call_repr("ridge_fit", X, y, alpha=1.0)
+    _, b = learner.ridge_fit(X, y, 1.0)
+    if isinstance(b, (bool, np.bool_)) or not isinstance(b, (float, np.floating)):
+        raise AssertionError(f"called {call}; b is {type(b).__name__}, expected a float (a number, not an array)")
+    alphas = [10.0, 0.1, 1.0]
+    call = call_repr("ridge_path", X, y, alphas)
+    try:
+        W, b = learner.ridge_path(X, y, alphas)
+    except (AttributeError, TypeError, IndexError) as exc:
+        raise AssertionError(f"called {call} with alphas as a Python list; raised {type(exc).__name__} "
+                             f"({str(exc)[:100]}) - alphas may be a list or an array") from None
+    for i, alpha in enumerate(alphas):
+        model = Ridge(alpha=alpha).fit(X, y)
+        assert_allclose(assert_shape(W, (3, 3), call + " W")[i], model.coef_, call + f" W[{i}] (alpha={alpha:g})",
+                        rtol=1e-7, atol=1e-10, show_expected=False, why="row i belongs to alphas[i]")
