@@ -91,8 +91,10 @@ def check(slug: str | None) -> None:
     scored = [t for t in exercise.tests if t.max_score > 0]  # the banned-calls gate earns no points
     passed = sum(t.status is Status.PASS for t in scored)
     if exercise.status is Status.PASS:
-        console.print(f"[green]Visible tests passed ({passed}/{len(scored)}).[/green] "
-                      f"The hidden tests check more: run [bold]python grade.py grade {slug}[/bold].")
+        from .release import is_release
+        console.print(f"[green]Visible tests passed ({passed}/{len(scored)}).[/green] " + (
+            "The hidden tests that decide the score live with your instructor." if is_release() else
+            f"The hidden tests check more: run [bold]python grade.py grade {slug}[/bold]."))
     else:
         console.print(f"Visible tests passed: {passed}/{len(scored)}. Fix the first failure, "
                       f"or run [bold]python grade.py hint {slug}[/bold].")
@@ -117,9 +119,14 @@ def grade(slugs: tuple[str, ...], target: str, as_json: bool, output_format: str
     output_format = "json" if as_json else output_format
     as_json = output_format != "terminal"
     chosen = check_slugs(slugs) or None
+    from .release import is_release
+    options = runner.RunOptions(secure=secure, hidden=not is_release())
+    if not options.hidden:
+        err_console.print("[yellow]This is a student bundle: the hidden tests live with your instructor, so this "
+                          "grade counts the visible tests only.[/yellow]")
     try:
         with submissions.opened(resolve_target(target)) as folder:
-            results = runner.grade(chosen, folder, runner.RunOptions(secure=secure), workers=workers,
+            results = runner.grade(chosen, folder, options, workers=workers,
                                    on_result=None if as_json else lambda r: err_console.print(
                                        f"graded {r.slug}: {r.score:.1f}/{r.max_score:.0f} ({r.status.value})"))
     except (FileNotFoundError, submissions.UnsafeSubmission) as exc:
@@ -135,7 +142,9 @@ def grade(slugs: tuple[str, ...], target: str, as_json: bool, output_format: str
             report.print_exercise(console, exercise, show_passed=False)
     console.print(report.summary_table(results))
     console.print(f"Score: [bold]{results.score:.1f}/{results.max_score:.0f}[/bold] "
-                  f"({percent(results.score, results.max_score):.0f}%), visible and hidden tests.")
+                  f"({percent(results.score, results.max_score):.0f}%), "
+                  + ("visible and hidden tests." if options.hidden else
+                     "[bold]visible tests only[/bold]: the hidden tests live with your instructor."))
 
 
 @main.command()
@@ -312,6 +321,16 @@ def dev_mutant(slug: str, name: str, wrong_file: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(patch, encoding="utf-8")
     console.print(f"wrote {paths.relative(out)}; check it with `python grade.py dev corpus {slug}`")
+
+
+@main.command()
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+def release(out: Path) -> None:
+    """Write the student bundle OUT/ and OUT.zip: stubs, statements, visible tests, the engine; no answers."""
+    from .release import build_release
+
+    folder, archive = build_release(out)
+    console.print(f"wrote {folder}/ and {archive}: hand either to your students")
 
 
 @main.group()
