@@ -14,6 +14,8 @@ Wrong answers this suite is built to catch:
 - maxpool backward with overlapping windows (stride < size) overwriting instead of adding
 - maxpool ties resolved against the documented convention (last maximum wins, or the gradient split
   between tied maxima) instead of the first maximum in row-major window order
+- defaults other than the signatures' (stride=1, pad=0 for conv; size=2, stride=2 for pooling)
+- a cache that is not plain data (slices, functions or other objects beside arrays and ints)
 """
 import numpy as np
 import pytest
@@ -94,6 +96,7 @@ def conv_call(case):
 @pytest.mark.parametrize("case", [(1, 7, 7, 1, 3, 3, 1, 2, 0), (1, 7, 6, 2, 2, 3, 1, 2, 1),
                                   (2, 10, 9, 1, 4, 4, 2, 3, 1), (1, 4, 4, 1, 4, 4, 1, 1, 0),
                                   (1, 5, 3, 1, 1, 1, 1, 1, 2)])
+@pytest.mark.clause("C1", "C2", probes="output size off by one, or padding the batch and channel axes too")
 def test_conv_output_shape(learner, case):
     n, h, w, c, kh, kw, f, stride, pad = case
     out, _ = learner.conv2d_forward(np.ones((n, h, w, c)), np.ones((kh, kw, c, f)), np.zeros(f), stride, pad)
@@ -102,6 +105,7 @@ def test_conv_output_shape(learner, case):
                  "are padded")
 
 
+@pytest.mark.clause("C3", "C2", probes="a flipped kernel, or padding and stride handled unlike tf.nn.conv2d")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("index", range(len(CONV_CASES)))
 def test_conv_forward_matches_tf(learner, tf_expected, index):
@@ -114,6 +118,7 @@ def test_conv_forward_matches_tf(learner, tf_expected, index):
                         "kernel is not flipped), and the zero padding goes on H and W only")
 
 
+@pytest.mark.clause("C6", probes="backward ignoring the stride, db not summed over N, H and W, padding stripped wrongly")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("index", range(len(CONV_CASES)))
 def test_conv_backward_matches_gradient_tape(learner, tf_expected, index):
@@ -133,6 +138,7 @@ def test_conv_backward_matches_gradient_tape(learner, tf_expected, index):
                         "padded input, then strip exactly `pad` rows/columns (also when pad == 0)")
 
 
+@pytest.mark.clause("C3", "C6", probes="float32 inputs")
 def test_conv_float32_inputs(learner, tf_expected):
     x, k, b, dout = conv_inputs(FLOAT32_CASE, 99, np.float32)
     out, cache = learner.conv2d_forward(x, k, b, FLOAT32_CASE[7], FLOAT32_CASE[8])
@@ -153,6 +159,7 @@ def pool_call(case):
     return f"maxpool_forward(x of shape {(n, h, w, c)}, size={size}, stride={stride})"
 
 
+@pytest.mark.clause("C4", probes="pooling output size off by one")
 @pytest.mark.parametrize("case", [(1, 7, 7, 1, 2, 2), (2, 9, 6, 1, 3, 2), (1, 5, 5, 2, 3, 1), (1, 4, 4, 1, 4, 4)])
 def test_maxpool_output_shape(learner, case):
     n, h, w, c, size, stride = case
@@ -160,6 +167,7 @@ def test_maxpool_output_shape(learner, case):
     assert_shape(out, (n, (h - size) // stride + 1, (w - size) // stride + 1, c), pool_call(case))
 
 
+@pytest.mark.clause("C4", probes="pooling forward unlike tf.nn.max_pool2d VALID")
 @pytest.mark.parametrize("index", range(len(POOL_CASES)))
 def test_maxpool_forward_matches_tf(learner, tf_expected, index):
     case = POOL_CASES[index]
@@ -169,6 +177,7 @@ def test_maxpool_forward_matches_tf(learner, tf_expected, index):
                     why="differs from tf.nn.max_pool2d(padding='VALID')")
 
 
+@pytest.mark.clause("C7", probes="gradient sent to the whole window or its first element, overlaps overwritten")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("index", range(len(POOL_CASES)))
 def test_maxpool_backward_matches_gradient_tape(learner, tf_expected, index):
@@ -182,6 +191,7 @@ def test_maxpool_backward_matches_gradient_tape(learner, tf_expected, index):
                         "receives its gradient, and overlapping windows add up")
 
 
+@pytest.mark.clause("C8", probes="ties resolved to the last maximum or split between maxima")
 @pytest.mark.points(2)
 def test_maxpool_ties_go_to_first_maximum(learner):
     # channel 0: four windows with different tie patterns; channel 1: constant (every window tied)
@@ -202,6 +212,7 @@ def test_maxpool_ties_go_to_first_maximum(learner):
                         "order (the documented convention, as np.argmax on the flattened window)")
 
 
+@pytest.mark.clause("C8", "C7", probes="ties in overlapping windows")
 def test_maxpool_ties_with_overlapping_windows(learner):
     x = np.full((1, 3, 3, 1), 2.0)
     dout = np.array([[1.0, 2.0], [3.0, 4.0]]).reshape(1, 2, 2, 1)
@@ -210,3 +221,44 @@ def test_maxpool_ties_with_overlapping_windows(learner):
     expected = np.array([[1.0, 2.0, 0.0], [3.0, 4.0, 0.0], [0.0, 0.0, 0.0]]).reshape(1, 3, 3, 1)
     assert_allclose(dx, expected, "maxpool_backward(dout, cache) after maxpool_forward(constant x, size=2, stride=1)",
                     why="every window is a tie: each sends its gradient to its own first (top-left) maximum")
+
+
+# ----------------------------------------------------------------------------- defaults and caches
+
+
+@pytest.mark.clause("C5", probes="default stride, pad or pool size different from the signatures'")
+def test_defaults(learner, reference):
+    rng = np.random.default_rng(21)
+    x, k, b = rng.normal(size=(2, 6, 7, 2)), rng.normal(size=(3, 3, 2, 3)), rng.normal(size=3)
+    assert_allclose(learner.conv2d_forward(x, k, b)[0], reference.conv2d_forward(x, k, b, 1, 0)[0],
+                    "conv2d_forward(x of shape (2, 6, 7, 2), w of shape (3, 3, 2, 3), b) with the defaults",
+                    rtol=1e-7, atol=1e-9, show_expected=False, why="the defaults are stride=1, pad=0")
+    x = rng.normal(size=(2, 6, 7, 2))
+    assert_allclose(learner.maxpool_forward(x)[0], reference.maxpool_forward(x, 2, 2)[0],
+                    "maxpool_forward(x of shape (2, 6, 7, 2)) with the defaults", show_expected=False,
+                    why="the defaults are size=2, stride=2")
+
+
+def _plain_data(value, where="cache"):
+    """The first part of a cache that is not plain data (arrays and ints in tuples, lists, dicts), or None."""
+    if isinstance(value, dict):
+        return next((bad for key, item in value.items() if (bad := _plain_data(item, f"{where}[{key!r}]"))), None)
+    if isinstance(value, (tuple, list)):
+        return next((bad for i, item in enumerate(value) if (bad := _plain_data(item, f"{where}[{i}]"))), None)
+    if isinstance(value, (np.ndarray, int, np.integer)) and not isinstance(value, bool):
+        return None
+    return f"{where} is a {type(value).__name__}"
+
+
+@pytest.mark.clause("C9", probes="a cache holding objects other than numpy arrays and ints")
+def test_caches_are_plain_data(learner):
+    rng = np.random.default_rng(22)
+    x, k, b = rng.normal(size=(1, 5, 5, 2)), rng.normal(size=(3, 3, 2, 2)), rng.normal(size=2)
+    for call, (_, cache) in ((conv_call((1, 5, 5, 2, 3, 3, 2, 2, 1)), learner.conv2d_forward(x, k, b, 2, 1)),
+                             ("maxpool_forward(x of shape (1, 5, 5, 2), size=2, stride=1)",
+                              learner.maxpool_forward(x, 2, 1))):
+        assert isinstance(cache, (tuple, list, dict)), (
+            f"called {call}; the cache is a {type(cache).__name__}, expected a tuple or dict of numpy arrays and ints")
+        bad = _plain_data(cache)
+        assert bad is None, (f"called {call}; {bad} - the cache must be plain data (numpy arrays and ints), "
+                             f"because the grader may carry it between processes")
