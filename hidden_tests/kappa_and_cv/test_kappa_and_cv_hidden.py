@@ -4,22 +4,26 @@ Wrong answers this suite is built to catch (one line each):
 - kappa with p_e from one rater only (sum of p1**2 instead of p1 . p2): vs scikit-learn on skewed raters
 - kappa over the labels of one rater only / not symmetric in (y1, y2)
 - kappa raising or returning a number when it is undefined (p_e == 1, scikit-learn gives nan)
-- kappa accepting inputs of different lengths
+- kappa accepting inputs of different lengths, or empty inputs; kappa returned as an array, not a float
 - k-fold test folds that do not partition range(n) (remainder dropped, overlaps)
 - k-fold sizes differing by more than one (remainder dumped on the last fold)
 - k-fold order not matching sklearn KFold when shuffle=False
 - shuffle ignored (shuffle=True gives the contiguous folds)
 - shuffle not seeded (global np.random: two calls with the same seed differ) or seed ignored
+- shuffle from a seeded global generator (np.random.seed), RandomState or random.Random: reproducible, but not
+  the blocks of np.random.default_rng(seed).permutation(n) that the statement prescribes
 - train indices that are not the complement of the test indices
-- k < 2 or k > n accepted silently
+- k < 2 or k > n accepted silently (by either split function)
 - stratified folds that do not keep each class within one sample of n_c / k (no stratification)
 - stratified folds whose sizes differ by more than one (each class dealt from fold 0 again)
 - stratified seed ignored, or seed=None not deterministic
+Everything here is exact (indices, counts, kappa to float rounding): no threshold needs a seed sweep, and
+the seeds used are fixed. Each test names the statement's ## Contract clauses it enforces.
 """
 import numpy as np
 import pytest
 
-from graders.asserts import assert_equal, assert_scalar_close, call_repr
+from graders.asserts import assert_equal, assert_scalar_close, call_repr, describe
 
 P_E_WHY = "p_e is the chance agreement from BOTH raters' marginal frequencies: sum over labels of p1(label) * p2(label)"
 
@@ -46,12 +50,14 @@ def _skewed_pair(seed, n, n_labels):
 
 # ---------------------------------------------------------------------------- kappa
 
+@pytest.mark.clause("C1", "C2", probes="p_e from one rater only, on skewed raters")
 @pytest.mark.points(3)
 @pytest.mark.parametrize("seed,n,n_labels", [(0, 40, 2), (1, 100, 3), (2, 57, 5), (3, 300, 4), (4, 13, 6)])
 def test_kappa_matches_sklearn(learner, seed, n, n_labels):
     y1, y2 = _skewed_pair(seed, n, n_labels)
     assert_scalar_close(learner.cohen_kappa(y1, y2), _sk_kappa(y1, y2), call_repr("cohen_kappa", y1, y2),
                         rtol=1e-9, atol=1e-12, why=P_E_WHY, show_expected=False)
+@pytest.mark.clause("C1", probes="labels of one rater only, string labels, and symmetry")
 
 
 def test_kappa_labels_used_by_one_rater_only_and_strings(learner):
@@ -62,12 +68,14 @@ def test_kappa_labels_used_by_one_rater_only_and_strings(learner):
                         why="use the union of both raters' labels", show_expected=False)
     assert_scalar_close(learner.cohen_kappa(y2, y1), _sk_kappa(y1, y2), call_repr("cohen_kappa", y2, y1),
                         rtol=1e-9, atol=1e-12, why="kappa is symmetric in the two raters", show_expected=False)
+@pytest.mark.clause("C1", probes="kappa below chance agreement")
 
 
 def test_kappa_worse_than_chance_is_negative(learner):
     y1, y2 = np.array([0, 1, 0, 1, 0, 1]), np.array([1, 0, 1, 0, 1, 1])
     assert_scalar_close(learner.cohen_kappa(y1, y2), _sk_kappa(y1, y2), call_repr("cohen_kappa", y1, y2),
                         rtol=1e-9, atol=1e-12, why=P_E_WHY, show_expected=False)
+@pytest.mark.clause("C2", probes="kappa raising or returning a number when p_e = 1")
 
 
 def test_kappa_undefined_is_nan(learner):
@@ -77,6 +85,7 @@ def test_kappa_undefined_is_nan(learner):
     assert np.ndim(got) == 0 and np.isnan(np.asarray(got, dtype=float)), (
         f"called {call}; got {got!r}, expected nan - both raters gave one and the same label to every item, "
         "so p_e = 1 and kappa = 0/0 is undefined (scikit-learn returns nan too)")
+@pytest.mark.clause("C3", probes="raters of different lengths accepted")
 
 
 def test_kappa_rejects_different_lengths(learner):
@@ -123,6 +132,7 @@ def _check_partition(folds, n, call, sizes_why=SIZES_WHY):
 
 # ---------------------------------------------------------------------------- kfold
 
+@pytest.mark.clause("C4", "C5", probes="unshuffled folds: remainder, order, train = complement")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("n,k", [(10, 2), (10, 3), (23, 5), (7, 7), (101, 10)])
 def test_kfold_matches_sklearn_without_shuffle(learner, n, k):
@@ -137,6 +147,7 @@ def test_kfold_matches_sklearn_without_shuffle(learner, n, k):
                      show_expected=False)
 
 
+@pytest.mark.clause("C4", "C5", "C6", probes="shuffled folds that overlap, drop samples or unbalance the sizes")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("n,k,seed", [(10, 3, 0), (23, 5, 1), (50, 4, 7), (9, 9, 3)])
 def test_kfold_shuffled_still_partitions(learner, n, k, seed):
@@ -148,6 +159,7 @@ def _test_sets(folds):
     return [tuple(np.sort(np.asarray(test)).tolist()) for _, test in folds]
 
 
+@pytest.mark.clause("C6", probes="shuffle ignored, unseeded, or the seed ignored")
 @pytest.mark.points(2)
 def test_kfold_shuffle_is_applied_and_seeded(learner):
     n, k = 30, 3
@@ -162,6 +174,7 @@ def test_kfold_shuffle_is_applied_and_seeded(learner):
     assert first != other, f"called {call} and with seed=6; got the same folds - the seed is ignored"
 
 
+@pytest.mark.clause("C9", probes="k < 2 or k > n accepted by kfold_indices")
 @pytest.mark.parametrize("n,k", [(10, 1), (5, 6), (3, 0)])
 def test_kfold_rejects_bad_k(learner, n, k):
     with pytest.raises(ValueError):
@@ -192,6 +205,7 @@ def _labels(name):
     }[name]
 
 
+@pytest.mark.clause("C7", probes="folds that do not keep class ratios, or unbalanced fold sizes")
 @pytest.mark.points(3)
 @pytest.mark.parametrize("name", ["sorted_imbalanced", "shuffled_three", "odd_counts", "strings_rare_class"])
 @pytest.mark.parametrize("seed", [None, 3])
@@ -200,12 +214,14 @@ def test_stratified_folds_keep_class_ratios(learner, name, seed):
     k = 3
     call = call_repr("stratified_kfold_indices", y, k, seed=seed)
     _check_stratified(y, _as_folds(learner.stratified_kfold_indices(y, k, seed=seed), k, call), k, call)
+@pytest.mark.clause("C7", probes="ten stratified folds with uneven classes")
 
 
 def test_stratified_ten_folds(learner):
     y = np.repeat([0, 1, 2, 3], [33, 21, 9, 40])
     call = call_repr("stratified_kfold_indices", y, 10, seed=0)
     _check_stratified(y, _as_folds(learner.stratified_kfold_indices(y, 10, seed=0), 10, call), 10, call)
+@pytest.mark.clause("C8", probes="stratified seed ignored, unseeded, or seed=None shuffling")
 
 
 def test_stratified_seed_semantics(learner):
@@ -221,8 +237,48 @@ def test_stratified_seed_semantics(learner):
     assert plain == _test_sets(learner.stratified_kfold_indices(y, k)), (
         f"called {call_repr('stratified_kfold_indices', y, k)} twice; got different folds - seed=None means no shuffling")
     assert first != plain, f"called {call}; got the same folds as seed=None - the within-class shuffle is missing"
+@pytest.mark.clause("C9", probes="k > n accepted by stratified_kfold_indices")
 
 
 def test_stratified_rejects_bad_k(learner):
     with pytest.raises(ValueError):
         learner.stratified_kfold_indices(np.array([0, 1, 0, 1]), 5)
+
+
+# ---------------------------------------------------------------------------- contract: types, validation, generator
+
+@pytest.mark.clause("C2", "C3", probes="empty raters accepted (nan from 0/0), or kappa returned as an array")
+def test_kappa_is_a_float_and_refuses_empty_inputs(learner):
+    y1, y2 = np.array([0, 1, 1, 2, 0]), np.array([0, 1, 2, 2, 1])
+    got = learner.cohen_kappa(y1, y2)
+    assert isinstance(got, float), (f"called {call_repr('cohen_kappa', y1, y2)}; got {describe(got)}, "
+                                    f"expected a Python float")
+    for empty in (np.array([], dtype=int), []):
+        with pytest.raises(ValueError):
+            learner.cohen_kappa(empty, empty)
+            pytest.fail(f"called {call_repr('cohen_kappa', empty, empty)}: empty inputs, expected ValueError "
+                        f"(p_o would be 0/0)")
+
+
+@pytest.mark.points(2)
+@pytest.mark.clause("C6", probes="a shuffle drawn from a global or other generator instead of default_rng(seed)")
+def test_kfold_shuffle_uses_default_rng_permutation(learner):
+    for n, k, seed in [(30, 3, 5), (23, 5, 1), (10, 4, 123)]:
+        call = call_repr("kfold_indices", n, k, shuffle=True, seed=seed)
+        folds = _as_folds(learner.kfold_indices(n, k, shuffle=True, seed=seed), k, call)
+        order = np.random.default_rng(seed).permutation(n)
+        sizes = np.full(k, n // k)
+        sizes[: n % k] += 1
+        for i, (block, (_, test)) in enumerate(zip(np.split(order, np.cumsum(sizes)[:-1]), folds)):
+            assert_equal(np.sort(test), np.sort(block), f"{call} fold {i} test indices", show_expected=False,
+                         why="the test folds are the blocks of np.random.default_rng(seed).permutation(n), cut as "
+                             "without shuffling (not np.random.seed / np.random.shuffle, RandomState or random)")
+
+
+@pytest.mark.parametrize("k", [1, 0])
+@pytest.mark.clause("C9", probes="k < 2 accepted by stratified_kfold_indices")
+def test_stratified_rejects_k_below_two(learner, k):
+    y = np.array([0, 1, 0, 1, 1, 0])
+    with pytest.raises(ValueError):
+        learner.stratified_kfold_indices(y, k)
+        pytest.fail(f"called {call_repr('stratified_kfold_indices', y, k)}: k must be at least 2, expected ValueError")

@@ -1,6 +1,9 @@
-"""Correct, written independently: confusion-matrix kappa, list-based folds, RandomState shuffling."""
+"""Correct, written independently: confusion-matrix kappa, list-based folds.
+
+Shuffling uses np.random.default_rng(seed), the generator the statement names (this entry used
+random.Random and RandomState before the statement's Contract pinned the shuffled k-fold blocks).
+"""
 import math
-import random
 
 import numpy as np
 
@@ -42,7 +45,7 @@ def kfold_indices(n, k, shuffle=False, seed=None):
     _validate(n, k)
     order = list(range(n))
     if shuffle:
-        random.Random(seed).shuffle(order)
+        order = np.random.default_rng(seed).permutation(n).tolist()
     folds, start = [], 0
     for i in range(k):
         size = n // k + (1 if i < n % k else 0)
@@ -58,7 +61,7 @@ def stratified_kfold_indices(y, k, seed=None):
     by_class = {}
     for i, label in enumerate(y):
         by_class.setdefault(label, []).append(i)
-    rng = np.random.RandomState(seed) if seed is not None else None
+    rng = np.random.default_rng(seed) if seed is not None else None
     folds = [[] for _ in range(k)]
     target = 0
     for label in sorted(by_class, key=repr):
