@@ -9,6 +9,7 @@ def r2(y, p):
     return float(1.0 - np.sum((y - p) ** 2) / np.sum((y - np.mean(y)) ** 2))
 
 
+@pytest.mark.clause("C2", "C3")
 @pytest.mark.points(2)
 def test_used_feature_matters_unused_does_not(learner):
     rng = np.random.default_rng(0)
@@ -23,6 +24,7 @@ def test_used_feature_matters_unused_does_not(learner):
     assert_allclose(mean[1], 0.0, call + " mean[1]", atol=1e-12, why="the model never looks at column 1")
 
 
+@pytest.mark.clause("C7")
 def test_linear_attributions_small_example(learner):
     w, b = np.array([2.0, -1.0]), 5.0
     x, baseline = np.array([3.0, 1.0]), np.array([1.0, 1.0])

@@ -10,9 +10,18 @@ Wrong answers this suite is built to catch (one line each):
   a fresh permutation of the original column each repeat, ...): importances differ from
   sklearn.inspection.permutation_importance with the same seed
 - metric given by name ("r2", "accuracy") not supported
+- metric "neg_mean_squared_error" by name not supported, or taken as the (positive) mean squared error
+- defaults other than n_repeats=5, seed=0 (seed=None, seed=42, n_repeats=10)
+- numpy's global random state reseeded or drawn from (np.random.seed + np.random.shuffle gives the same
+  permutations, so this is visible only in local mode, where the global state is the judge's)
 - attributions that ignore the baseline (w * x) or spread the bias over the features:
   they do not sum to f(x) - f(baseline)
+
+Every check is exact (scikit-learn's own result at 1e-10, or a hand computation): there is no trained
+threshold, so no seed sweep to record.
 """
+import types
+
 import numpy as np
 import pytest
 from sklearn.base import BaseEstimator
@@ -73,6 +82,7 @@ def sklearn_result(predict_fn, X, y, metric, n_repeats, seed):
     return result.importances_mean, result.importances_std
 
 
+@pytest.mark.clause("C2", "C3", "C4", probes="a random-number convention other than scikit-learn's; sample std")
 @pytest.mark.points(3)
 @pytest.mark.parametrize("case", list(CASES))
 def test_matches_sklearn_with_the_same_seed(learner, case):
@@ -88,18 +98,23 @@ def test_matches_sklearn_with_the_same_seed(learner, case):
                     why="the population standard deviation over repeats (ddof=0)")
 
 
+@pytest.mark.clause("C1", probes="a metric given by name not supported, or not scikit-learn's")
 @pytest.mark.points(2)
-@pytest.mark.parametrize("name, case", [("r2", regression_case), ("accuracy", classification_case)])
+@pytest.mark.parametrize("name, case", [("r2", regression_case), ("accuracy", classification_case),
+                                        ("neg_mean_squared_error", regression_case)])
 def test_metric_by_name(learner, name, case):
     predict_fn, X, y = case(4)
-    metric = {"r2": r2, "accuracy": accuracy}[name]
     call = call_repr("permutation_importance", X) + f" with metric={name!r}, n_repeats=4, seed=3"
     mean, std = learner.permutation_importance(predict_fn, X, y, name, 4, 3)
-    expected_mean, expected_std = sklearn_result(predict_fn, X, y, metric, 4, 3)
-    assert_allclose(mean, expected_mean, call + " mean", rtol=1e-10, atol=1e-12, show_expected=False)
-    assert_allclose(std, expected_std, call + " std", rtol=1e-10, atol=1e-12, show_expected=False)
+    expected = sklearn_permutation_importance(FunctionModel(predict_fn), X, y, scoring=name, n_repeats=4,
+                                              random_state=3)
+    why = f"the name {name!r} means scikit-learn's scorer of that name (higher is better)"
+    assert_allclose(mean, expected.importances_mean, call + " mean", rtol=1e-10, atol=1e-12, why=why,
+                    show_expected=False)
+    assert_allclose(std, expected.importances_std, call + " std", rtol=1e-10, atol=1e-12, show_expected=False)
 
 
+@pytest.mark.clause("C2", "C3", probes="whole rows shuffled, a column not restored, the sign flipped")
 @pytest.mark.points(2)
 def test_informative_feature_ranks_first(learner):
     # only feature 1 matters; features 0, 2, 3, 4 are ignored by the model
@@ -117,6 +132,7 @@ def test_informative_feature_ranks_first(learner):
                              f"expected 0 - permute one column at a time, and restore it before the next column")
 
 
+@pytest.mark.clause("C4", probes="one permutation reused for every repeat")
 @pytest.mark.points(2)
 def test_each_repeat_draws_a_new_permutation(learner):
     predict_fn, X, y = regression_case(6, n=40, weights=(1.0, 0.0, 0.0))
@@ -127,8 +143,54 @@ def test_each_repeat_draws_a_new_permutation(learner):
                            f"repeat must draw a new permutation")
 
 
+@pytest.mark.points(2)
+@pytest.mark.clause("C5", probes="defaults other than n_repeats=5, seed=0")
+def test_defaults(learner):
+    predict_fn, X, y = regression_case(7)
+    call = call_repr("permutation_importance", X) + " with metric=r2 and the default n_repeats and seed"
+    mean, std = learner.permutation_importance(predict_fn, X, y, r2)
+    expected_mean, expected_std = sklearn_result(predict_fn, X, y, r2, 5, 0)
+    why = "the defaults are n_repeats=5 and seed=0"
+    assert_allclose(mean, expected_mean, call + " mean", rtol=1e-10, atol=1e-12, why=why, show_expected=False)
+    assert_allclose(std, expected_std, call + " std", rtol=1e-10, atol=1e-12, why=why, show_expected=False)
+
+
+@pytest.mark.points(2)
+@pytest.mark.clause("C6", probes="numpy's global random state used or reseeded; results that ignore the seed")
+def test_seed_is_the_only_source_of_randomness(learner):
+    predict_fn, X, y = regression_case(8, n=40)
+    call = call_repr("permutation_importance", X) + " with metric=r2, n_repeats=4"
+    local = isinstance(learner, types.ModuleType)  # in secure mode the worker's global state cannot be seen
+    saved = np.random.get_state()
+    try:
+        check_seed_is_the_only_source(learner, predict_fn, X, y, call, local)
+    finally:
+        np.random.set_state(saved)  # the judge's own global state, as it was
+
+
+def check_seed_is_the_only_source(learner, predict_fn, X, y, call, local):
+    np.random.seed(2024)
+    before = np.random.get_state()
+    first = learner.permutation_importance(predict_fn, X, y, r2, 4, 11)
+    if local:
+        after = np.random.get_state()
+        if not all(np.array_equal(a, b) for a, b in zip(before, after)):
+            raise AssertionError(f"called {call}, seed=11; numpy's global random state changed - draw from your own "
+                                 f"np.random.RandomState objects, never from np.random.seed / np.random.shuffle")
+    np.random.seed(99)  # another global state must not change the result
+    again = learner.permutation_importance(predict_fn, X, y, r2, 4, 11)
+    other = learner.permutation_importance(predict_fn, X, y, r2, 4, 12)
+    for a, b in zip(first, again):
+        assert_allclose(b, np.asarray(a), call + ", seed=11 called twice", rtol=0, atol=0,
+                        why="the same seed must give the same result")
+    if np.array_equal(np.asarray(first[0]), np.asarray(other[0])):
+        raise AssertionError(f"called {call} with seed=11 and seed=12; got the same importances - the seed must "
+                             f"drive the permutations")
+
+
 # ------------------------------------------------------------------ linear attributions
 
+@pytest.mark.clause("C7", probes="attributions that ignore the baseline or spread the bias")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("seed", [0, 1])
 def test_attributions_sum_to_the_change_in_output(learner, seed):
@@ -144,6 +206,7 @@ def test_attributions_sum_to_the_change_in_output(learner, seed):
     assert_allclose(attributions, w * (x - baseline), call, rtol=1e-10, atol=1e-12, show_expected=False)
 
 
+@pytest.mark.clause("C7", "C8", probes="a batch of inputs not handled row by row")
 def test_attributions_for_a_batch(learner):
     rng = np.random.default_rng(2)
     w, b = rng.normal(size=4), 0.7
