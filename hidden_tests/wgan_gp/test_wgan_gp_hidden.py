@@ -10,6 +10,8 @@ Wrong answers this suite is built to catch (one line each):
 - missing lam (or lam not defaulting to 10), one-sided penalty max(0, ||g|| - 1)^2
 - gradient norm over the whole batch, or over the last axis only, instead of per sample over all other axes
 - critic loss with the wrong sign (mean(real) - mean(fake)) or without the penalty; generator loss sign
+- contract (issue 10): epsilon from a legacy RandomState(seed) instead of default_rng(seed) (compared with the
+  reference's penalty on the softplus critic, rtol 2e-4); losses averaged over axis 0 only (shape (1,))
 
 Statistical bounds (per-sample epsilon): with a softplus critic of weight norm 2 and interpolates whose
 pre-activation is (2 eps - 1) * 4, each sample contributes f(eps) = tanh^2(2 (2 eps - 1)), E f = 0.5180,
@@ -51,6 +53,7 @@ def with_norm(rng, size, norm):
 
 # ----------------------------------------------------------------------------- linear critics: exact values
 
+@pytest.mark.clause("C1", "C4", "C5", probes="the square root, the '- 1' or lam = 10 missing, on vector batches")
 @pytest.mark.points(3)
 @pytest.mark.parametrize("norm", [0.3, 1.0, 2.5])
 def test_linear_critic_on_vectors(learner, keras, norm):
@@ -65,6 +68,7 @@ def test_linear_critic_on_vectors(learner, keras, norm):
                             "lam (||w|| - 1)^2 with lam = 10 by default; check the square root, the '- 1' and lam")
 
 
+@pytest.mark.clause("C1", "C2", "C4", probes="epsilon of shape (B, 1) on images, or the norm over the last axis or the whole batch")
 @pytest.mark.points(3)
 @pytest.mark.parametrize("norm", [0.5, 3.0])
 def test_linear_critic_on_images(learner, keras, norm):
@@ -80,6 +84,7 @@ def test_linear_critic_on_images(learner, keras, norm):
                             "over all its pixels and channels (not the last axis only, not the whole batch)")
 
 
+@pytest.mark.clause("C5", probes="lam ignored")
 @pytest.mark.points(1)
 def test_lam_is_a_parameter(learner, keras):
     rng = np.random.default_rng(5)
@@ -124,6 +129,7 @@ def penalties_over_seeds(learner, keras):
     return np.array([float(learner.gradient_penalty(model, real, fake, seed)) for seed in range(N_SEEDS)])
 
 
+@pytest.mark.clause("C2", probes="one epsilon for the whole batch")
 @pytest.mark.points(3)
 def test_one_epsilon_per_sample(penalties_over_seeds):
     _, sd = _f_moments()
@@ -134,6 +140,7 @@ def test_one_epsilon_per_sample(penalties_over_seeds):
         f"shape (B, 1, 1, 1), not one for the whole batch")
 
 
+@pytest.mark.clause("C2", "C1", probes="epsilon not uniform on [0, 1), or the penalty not taken at the interpolates")
 @pytest.mark.points(3)
 def test_epsilon_is_uniform_on_the_segment(penalties_over_seeds):
     mean, sd = _f_moments()
@@ -144,6 +151,7 @@ def test_epsilon_is_uniform_on_the_segment(penalties_over_seeds):
         f"give - the penalty is taken at random points between real and fake samples")
 
 
+@pytest.mark.clause("C3", probes="epsilon not reproducible from the seed, or not changing with it")
 @pytest.mark.points(1)
 def test_penalty_is_reproducible_from_seed(learner, keras, penalties_over_seeds):
     packed, real, fake = _softplus_setup(keras)
@@ -158,6 +166,7 @@ def test_penalty_is_reproducible_from_seed(learner, keras, penalties_over_seeds)
 
 # ----------------------------------------------------------------------------- losses
 
+@pytest.mark.clause("C7", "C8", "C9", probes="a loss sign, or the penalty left out")
 @pytest.mark.points(2)
 def test_critic_and_generator_losses(learner):
     real = np.array([[2.0], [4.0]])
@@ -173,3 +182,35 @@ def test_critic_and_generator_losses(learner):
                         rtol=1e-9, why=why)
     assert_scalar_close(learner.generator_loss(f.ravel()), -f.mean(), call_repr("generator_loss", f.ravel()),
                         rtol=1e-9, why=why)
+
+
+# ----------------------------------------------------------------------------- contract: the generator, single numbers
+
+@pytest.mark.clause("C3", "C1", probes="epsilon not drawn from np.random.default_rng(seed) (RandomState, TensorFlow seeds)")
+@pytest.mark.points(2)
+def test_epsilon_drawn_with_default_rng(learner, reference, keras):
+    packed, real, fake = _softplus_setup(keras)
+    for seed in (0, 11):
+        call = call_repr("gradient_penalty", "softplus critic", real, fake, seed).replace("'softplus critic'",
+                                                                                         "softplus critic")
+        assert_scalar_close(learner.gradient_penalty(packed, real, fake, seed),
+                            reference.gradient_penalty(packed, real, fake, seed), call, rtol=2e-4, atol=1e-5,
+                            show_expected=False,
+                            why="eps for sample i is the i-th of B draws of np.random.default_rng(seed) (rng.random(B)); "
+                                "not the global generator, RandomState or a TensorFlow seed")
+
+
+@pytest.mark.clause("C6", "C9", probes="a loss or penalty returned as an array of shape (1,) instead of a single number")
+@pytest.mark.points(1)
+def test_results_are_single_numbers(learner, keras):
+    real, fake = np.array([[2.0], [4.0], [1.0]]), np.array([[-1.0], [0.0], [0.5]])
+    for name, args in (("critic_loss", (real, fake)), ("critic_loss", (real.ravel(), fake)),
+                       ("generator_loss", (fake,))):
+        got = getattr(learner, name)(*args)
+        assert np.ndim(got) == 0, (f"called {call_repr(name, *args)}; got shape {np.shape(got)}, expected a single "
+                                   f"number (a float): average over the whole batch, whatever the scores' shape")
+    rng = np.random.default_rng(2)
+    real, fake = rng.standard_normal((4, 3)).astype(np.float32), rng.standard_normal((4, 3)).astype(np.float32)
+    got = learner.gradient_penalty(critic(keras, (3,), [1.0, 2.0, 2.0]), real, fake, 0)
+    assert np.ndim(got) == 0, (f"called {call_repr('gradient_penalty', 'linear critic', real, fake, 0)}; got shape "
+                               f"{np.shape(got)}, expected a single float")
