@@ -15,6 +15,10 @@ Wrong answers this suite is built to catch (one line each):
 - Adam with t starting at 0 (bias correction with t+1) or t=0 accepted (0/0 in the correction)
 - Adam with the betas hard-coded, or v accumulating g instead of g**2
 - Adam trajectory differing from keras.optimizers.Adam over 20 steps (atol 1e-6), m and v from Keras's slots
+- a zero threshold refused but a negative one accepted (or the reverse); a negative t accepted
+- Adam defaults other than the signature's (lr=0.001, b1=0.9, b2=0.999, eps=1e-7), checked against the
+  learner's own explicit call, so either placement of eps passes
+- results that keep an integer or float32 dtype instead of float64; arguments changed in place
 
 Keras computes Adam's bias-correction factors in float32 even for float64 variables (relative error
 about 7e-6 of a step), so the Keras comparisons use lr = 2**-10 (w moves ~1e-3 per step, Keras
@@ -72,6 +76,7 @@ def _random(shape, seed, scale=3.0):
 
 # ---------------------------------------------------------------------------- clipping
 
+@pytest.mark.clause("C1", probes="clipping to [0, c] or from one side only")
 @pytest.mark.parametrize("shape,c", [((7,), 1.0), ((3, 4), 2.5), ((2, 3, 2), 0.3)])
 def test_clip_by_value_matches_tf(learner, tf, shape, c):
     g = _random(shape, seed=len(shape))
@@ -79,6 +84,7 @@ def test_clip_by_value_matches_tf(learner, tf, shape, c):
                     rtol=1e-12, why="every element goes into [-c, c]", show_expected=False)
 
 
+@pytest.mark.clause("C2", probes="clipping each element or each row instead of the whole tensor")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("shape,c", [((7,), 1.0), ((3, 4), 2.5), ((2, 3, 2), 100.0), ((5, 5), 4.0)])
 def test_clip_by_norm_matches_tf(learner, tf, shape, c):
@@ -91,6 +97,7 @@ def test_clip_by_norm_matches_tf(learner, tf, shape, c):
                     show_expected=False)
 
 
+@pytest.mark.clause("C2", probes="a changed direction, or a small gradient scaled up to norm c")
 def test_clip_by_norm_keeps_direction_and_leaves_small_gradients(learner):
     g = np.array([10.0, -0.5, 0.25, 3.0])
     c = 1.0
@@ -105,18 +112,21 @@ def test_clip_by_norm_keeps_direction_and_leaves_small_gradients(learner):
                     why="a gradient whose norm is already below c is left unchanged")
 
 
+@pytest.mark.clause("C2", probes="dividing by a zero norm")
 def test_clip_by_norm_of_zero_gradient(learner):
     g = np.zeros((2, 3))
     assert_allclose(learner.clip_by_norm(g, 1.0), g, call_repr("clip_by_norm", g, 1.0),
                     why="an all-zero gradient has norm 0 <= c: return it unchanged, do not divide by its norm")
 
 
+@pytest.mark.clause("C2", "C9", probes="float32 gradients")
 def test_clip_by_norm_float32_input(learner, tf):
     g = _random((4, 3), seed=5).astype(np.float32)
     assert_allclose(learner.clip_by_norm(g, 1.0), tf.clip_by_norm(g, 1.0).numpy(), call_repr("clip_by_norm", g, 1.0),
                     rtol=1e-5, atol=1e-7, show_expected=False)
 
 
+@pytest.mark.clause("C3", probes="clipping each tensor on its own, or returning the norm after clipping")
 @pytest.mark.points(3)
 @pytest.mark.parametrize("c", [0.5, 5.0, 1000.0])
 def test_clip_by_global_norm_matches_tf(learner, tf, c):
@@ -134,15 +144,19 @@ def test_clip_by_global_norm_matches_tf(learner, tf, c):
                             "tensor on its own changes the direction of the whole update", show_expected=False)
 
 
+@pytest.mark.clause("C4", probes="a zero or negative threshold accepted")
 def test_clipping_rejects_non_positive_threshold(learner):
     g = np.ones(3)
-    for name, args in (("clip_by_value", (g, 0.0)), ("clip_by_norm", (g, -1.0)), ("clip_by_global_norm", ([g], 0.0))):
-        with pytest.raises(ValueError):
-            getattr(learner, name)(*args)
+    for c in (0.0, -1.0):
+        for name, args in (("clip_by_value", (g, c)), ("clip_by_norm", (g, c)), ("clip_by_global_norm", ([g], c))):
+            with pytest.raises(ValueError):
+                getattr(learner, name)(*args)
+                pytest.fail(f"called {call_repr(name, *args)}; expected ValueError: the threshold c must be > 0")
 
 
 # ---------------------------------------------------------------------------- momentum
 
+@pytest.mark.clause("C5", probes="momentum with the wrong sign or convention, over a 20-step run")
 @pytest.mark.points(3)
 def test_sgd_momentum_matches_keras_over_20_steps(learner, tf):
     import keras
@@ -161,6 +175,7 @@ def test_sgd_momentum_matches_keras_over_20_steps(learner, tf):
                     why="v is Keras's velocity: momentum * v - lr * g, pointing downhill", show_expected=False)
 
 
+@pytest.mark.clause("C5", probes="the PyTorch momentum convention")
 def test_sgd_momentum_from_a_nonzero_velocity(learner, reference):
     w, g, v = _random(5, 20), _random(5, 21), _random(5, 22, scale=0.1)
     call = call_repr("sgd_momentum_step", w, g, v, 0.05, 0.9)
@@ -182,6 +197,7 @@ def _run_adam(learner, lr, b1, b2, eps, steps=20):
     return np.array(path), m, v
 
 
+@pytest.mark.clause("C6", "C8", probes="Adam without bias correction, t counted from 0, bias-corrected moments returned")
 @pytest.mark.points(4)
 def test_adam_matches_keras_over_20_steps(learner, tf):
     import keras
@@ -202,6 +218,7 @@ def test_adam_matches_keras_over_20_steps(learner, tf):
                     why="v is the raw second moment b2*v + (1-b2)*g**2, not bias-corrected", show_expected=False)
 
 
+@pytest.mark.clause("C6", probes="hard-coded betas or eps, v accumulating g instead of g**2")
 @pytest.mark.points(2)
 def test_adam_large_steps_and_other_betas(learner, reference):
     lr, b1, b2, eps = 0.1, 0.8, 0.99, 1e-8
@@ -215,7 +232,50 @@ def test_adam_large_steps_and_other_betas(learner, reference):
     assert_allclose(v, exp_v, call + " v_new", rtol=1e-6, show_expected=False)
 
 
-def test_adam_rejects_t_zero(learner):
+@pytest.mark.clause("C8", probes="t = 0 or a negative t accepted")
+def test_adam_rejects_t_below_one(learner):
     w = np.ones(2)
-    with pytest.raises(ValueError):
-        learner.adam_step(w, w, np.zeros(2), np.zeros(2), 0)
+    for t in (0, -1):
+        with pytest.raises(ValueError):
+            learner.adam_step(w, w, np.zeros(2), np.zeros(2), t)
+            pytest.fail(f"called adam_step(w, g, m, v, t={t}); expected ValueError: t counts steps from 1")
+
+
+@pytest.mark.clause("C7", probes="Adam defaults other than lr=0.001, b1=0.9, b2=0.999, eps=1e-7")
+def test_adam_defaults(learner):
+    rng = np.random.default_rng(30)
+    w, m = rng.normal(size=5), rng.normal(scale=0.1, size=5)
+    # gradients of size 1 (lr, b1, b2 show), and of size 1e-7 (eps shows, wherever it is added)
+    for g, v in ((rng.normal(size=5), rng.uniform(0.01, 0.1, 5)), (rng.normal(scale=1e-7, size=5), np.full(5, 1e-15))):
+        call = call_repr("adam_step", w, g, m, v, 3)
+        got = learner.adam_step(w, g, m, v, 3)
+        explicit = learner.adam_step(w, g, m, v, 3, 0.001, 0.9, 0.999, 1e-7)
+        for name, a, b in zip(("w_new", "m_new", "v_new"), got, explicit):
+            assert_allclose(a, b, f"{call} {name}, compared with adam_step(w, g, m, v, 3, 0.001, 0.9, 0.999, 1e-7)",
+                            rtol=1e-12, atol=0, why="the defaults are lr=0.001, b1=0.9, b2=0.999, eps=1e-7",
+                            show_expected=False)
+
+
+@pytest.mark.clause("C9", probes="results that keep an integer or float32 dtype, or arguments changed in place")
+def test_results_are_new_float64_arrays(learner):
+    g_int = np.array([[3, -5], [1, 0]])
+    g32 = np.array([0.5, -2.0, 1.5], dtype=np.float32)
+    w, v = np.array([1.0, 2.0, -1.0]), np.array([0.1, 0.0, -0.2])
+    calls = [("clip_by_value", (g_int, 2.0)), ("clip_by_value", (g32, 1.0)), ("clip_by_norm", (g_int, 2.0)),
+             ("clip_by_norm", (g32, 100.0)), ("clip_by_global_norm", ([g_int, g32], 2.0)),
+             ("sgd_momentum_step", (w, g32, v, 0.1, 0.9)), ("adam_step", (w, g32, v, v * v, 2))]
+    for name, args in calls:
+        before = [np.array(a, copy=True) for a in args if isinstance(a, np.ndarray)]
+        result = getattr(learner, name)(*args)
+        call = call_repr(name, *args)
+        arrays = result[0] if name == "clip_by_global_norm" else (result if isinstance(result, tuple) else [result])
+        for i, array in enumerate(arrays):
+            array = np.asarray(array)
+            assert array.dtype == np.float64, (
+                f"called {call}; result {i} has dtype {array.dtype}, expected float64 (results are float64 arrays "
+                f"whatever the inputs' dtype)")
+        after = [a for a in args if isinstance(a, np.ndarray)]
+        for i, (old, new) in enumerate(zip(before, after)):
+            assert np.array_equal(old, new), (
+                f"called {call}; argument {i} was changed in place - return new arrays (and the new optimizer "
+                f"state) instead")
