@@ -7,6 +7,7 @@ from graders.asserts import assert_shape
 from graders.estimators import assert_estimator_class, estimator_spec
 
 
+@pytest.mark.clause("C6", "C7")
 def test_grid_search_returns_one_score_per_candidate(learner):
     X, y = load_iris(return_X_y=True)
     grid = {"n_neighbors": [1, 5, 25], "weights": ["uniform", "distance"]}
@@ -18,6 +19,7 @@ def test_grid_search_returns_one_score_per_candidate(learner):
         f"called {call}; best_params is {best!r}, expected a dict with keys 'n_neighbors' and 'weights'"
 
 
+@pytest.mark.clause("C3")
 def test_grid_search_candidate_order(learner):
     # ParameterGrid order: keys sorted ('n_neighbors' < 'weights'); the last key varies fastest.
     X, y = load_iris(return_X_y=True)
@@ -28,6 +30,7 @@ def test_grid_search_candidate_order(learner):
     assert scores[0] > scores[1], f"called {call}; n_neighbors=1 should come first and beat n_neighbors=50 here, got {scores}"
 
 
+@pytest.mark.clause("C8")
 @pytest.mark.points(2)
 def test_build_search_is_a_gridsearchcv_over_a_pipeline(learner):
     spec = estimator_spec(learner.build_search(0))

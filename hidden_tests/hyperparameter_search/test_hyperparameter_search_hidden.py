@@ -11,17 +11,26 @@ Wrong answers this suite is built to catch (one line each):
 - build_search: no scaler inside the Pipeline (scaling done outside, on all the data)
 - build_search: cv=5 (unshuffled, seed ignored) or KFold instead of a seeded StratifiedKFold
 - build_search: param_grid keys that do not address a pipeline step ("C" instead of "step__C")
+- grid_search delegating to GridSearchCV (read from the submission's text, in grid_search and the
+  module-level helpers it calls: GridSearchCV cannot be banned file-wide, build_search needs it)
+- fixed_params applied over the candidate (the candidate's value must win: factory(**fixed).set_params(**c))
+- one estimator per candidate re-fitted fold after fold: with warm_start=True it starts from the last fold
+- build_search: a fitted GridSearchCV, or n_splits other than 5
 
 Seed sweep (build_search on breast_cancer, 70/30 stratified split, split seed = search seed = s):
 held-out accuracy of the reference for s = 0..9:
 0.959 0.959 0.965 0.988 0.965 0.977 0.982 0.977 0.965 0.977; min 0.959.
 Threshold 0.93 (margin 0.029); predicting the majority class gives 0.627.
 """
+import ast
+from pathlib import Path
+
 import numpy as np
 import pytest
 from sklearn.datasets import load_breast_cancer, load_iris, load_wine
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_split
 
+from graders import banned, loader, paths
 from graders.asserts import assert_allclose
 from graders.estimators import assert_estimator_class, estimator_spec, pipeline_steps
 
@@ -83,6 +92,7 @@ def run(learner, factory, fixed, grid, X, y, k, seed):
     return call, best, scores
 
 
+@pytest.mark.clause("C2", "C3", "C4", "C6", "C7", probes="KFold or an unseeded split, insertion order, weighted fold means, training-fold scores")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("case", list(CASES))
 def test_mean_scores_match_gridsearchcv(learner, case):
@@ -97,6 +107,7 @@ def test_mean_scores_match_gridsearchcv(learner, case):
         raise AssertionError(f"called {call}; best_params is {best!r}, but that is not the candidate GridSearchCV picks")
 
 
+@pytest.mark.clause("C7", probes="the last of tied candidates returned")
 @pytest.mark.points(2)
 def test_ties_go_to_the_first_candidate(learner):
     # leaf_size does not change a brute-force neighbour search: every candidate scores the same
@@ -110,6 +121,7 @@ def test_ties_go_to_the_first_candidate(learner):
                              f"candidate in ParameterGrid order")
 
 
+@pytest.mark.clause("C3", probes="a list of grids not searched grid after grid")
 def test_list_of_grids(learner):
     X, y = wine()
     grid = [{"max_depth": [1, 3]}, {"max_depth": [2], "criterion": ["entropy"]}]
@@ -121,12 +133,78 @@ def test_list_of_grids(learner):
     assert best == expected_best, f"called {call}; best_params is {best!r}, not the candidate GridSearchCV picks"
 
 
+@pytest.mark.points(2)
+@pytest.mark.clause("C2", probes="fixed_params overriding the candidate's value")
+def test_candidate_values_win_over_fixed_params(learner):
+    X, y = iris()
+    factory, fixed, grid = "sklearn.neighbors.KNeighborsClassifier", {"n_neighbors": 40, "weights": "distance"}, \
+        {"n_neighbors": [1, 9]}
+    call, best, scores = run(learner, factory, fixed, grid, X, y, 4, 6)
+    expected_best, expected_scores = expected_search(factory, fixed, grid, X, y, 4, 6)
+    assert_allclose(scores, expected_scores, call + " mean_scores", rtol=1e-12, atol=1e-12, show_expected=False,
+                    why="each estimator is factory(**fixed_params).set_params(**candidate): the candidate's "
+                        "n_neighbors replaces the fixed one")
+    assert best == expected_best, f"called {call}; best_params is {best!r}, not the candidate GridSearchCV picks"
+
+
+@pytest.mark.points(2)
+@pytest.mark.clause("C5", probes="one estimator per candidate re-fitted fold after fold (warm_start carries over)")
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_a_fresh_estimator_for_every_fold(learner):
+    X, y = iris()
+    factory, fixed, grid = "sklearn.linear_model.LogisticRegression", {"warm_start": True, "max_iter": 3}, \
+        {"C": [0.1, 1.0]}
+    call, _, scores = run(learner, factory, fixed, grid, X, y, 4, 0)
+    _, expected_scores = expected_search(factory, fixed, grid, X, y, 4, 0)
+    assert_allclose(scores, expected_scores, call + " mean_scores", rtol=1e-12, atol=1e-12, show_expected=False,
+                    why="make a fresh estimator for every candidate and fold: with warm_start=True an estimator "
+                        "re-fitted on the next fold starts from the previous fold's solution")
+
+
+SEARCHERS = ("GridSearchCV", "RandomizedSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV")
+
+
+def called_functions(tree, name):
+    """The module-level functions that `name` calls, directly or through each other (by simple name)."""
+    functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+    seen, todo = set(), [name]
+    while todo:
+        current = todo.pop()
+        if current in seen or current not in functions:
+            continue
+        seen.add(current)
+        todo += [node.id for node in ast.walk(functions[current]) if isinstance(node, ast.Name)]
+    return [functions[n] for n in seen]
+
+
+@pytest.mark.points(2)
+@pytest.mark.clause("C1", probes="grid_search delegating to GridSearchCV instead of looping over candidates and folds")
+def test_grid_search_is_written_by_hand(learner, request):
+    X, y = iris()
+    factory, grid = "sklearn.neighbors.KNeighborsClassifier", {"n_neighbors": [3, 11]}
+    call, best, scores = run(learner, factory, {}, grid, X, y, 3, 4)
+    _, expected_scores = expected_search(factory, {}, grid, X, y, 3, 4)
+    assert_allclose(scores, expected_scores, call + " mean_scores", rtol=1e-12, atol=1e-12, show_expected=False)
+    # the submission's text is read, never imported (like the banned-module check)
+    target = request.config.getoption("--grader-target")
+    path = loader.find_submission(Path(target).resolve() if target else paths.EXERCISES, "hyperparameter_search")
+    source = path.read_text(encoding="utf-8", errors="replace")
+    lines = {line for function in called_functions(ast.parse(source), "grid_search")
+             for line in range(function.lineno, function.end_lineno + 1)}
+    rules = [f"sklearn.model_selection.{name}" for name in SEARCHERS]
+    found = [f for f in banned.find_banned(source, rules) if f.line in lines]
+    if found:
+        raise AssertionError(f"hyperparameter_search.py line {found[0].line}: grid_search uses {found[0].name} - "
+                             f"write the loop over candidates and folds yourself (GridSearchCV is for build_search)")
+
+
 # ------------------------------------------------------------------ build_search
 
 def search_spec(learner, seed):
     return estimator_spec(learner.build_search(seed))
 
 
+@pytest.mark.clause("C8", probes="no Pipeline, or the scaler not its first step")
 @pytest.mark.points(2)
 def test_build_search_scaler_inside_pipeline(learner):
     call = "build_search(0)"
@@ -141,8 +219,12 @@ def test_build_search_scaler_inside_pipeline(learner):
                              f"first step must be a scaler, so that each fold scales with its own training rows")
     if len(steps) < 2:
         raise AssertionError(f"called {call}; the pipeline has no classifier after the scaler")
+    if spec.get("is_fitted"):
+        raise AssertionError(f"called {call}; got a fitted GridSearchCV, expected an unfitted one (the grader fits "
+                             f"it on its own training rows)")
 
 
+@pytest.mark.clause("C10", probes="cv=5, KFold, or StratifiedKFold without the seed")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("seed", [0, 11])
 def test_build_search_uses_seeded_stratified_kfold(learner, seed):
@@ -156,10 +238,12 @@ def test_build_search_uses_seeded_stratified_kfold(learner, seed):
     if params.get("shuffle") is not True or params.get("random_state") != seed:
         raise AssertionError(f"called {call}; cv is StratifiedKFold(shuffle={params.get('shuffle')!r}, "
                              f"random_state={params.get('random_state')!r}) - shuffle the folds with the given seed")
-    if not isinstance(params.get("n_splits"), int) or params["n_splits"] < 3:
-        raise AssertionError(f"called {call}; cv has n_splits={params.get('n_splits')!r}, expected at least 3")
+    if params.get("n_splits") != 5:
+        raise AssertionError(f"called {call}; cv has n_splits={params.get('n_splits')!r}, expected "
+                             f"StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)")
 
 
+@pytest.mark.clause("C9", probes="grid keys that name no pipeline step; a single candidate")
 def test_build_search_grid_addresses_pipeline_steps(learner):
     call = "build_search(0)"
     spec = search_spec(learner, 0)
@@ -180,6 +264,7 @@ def test_build_search_grid_addresses_pipeline_steps(learner):
         raise AssertionError(f"called {call}; the grid has {n_candidates} candidate(s), nothing to search")
 
 
+@pytest.mark.clause("C8", "C11", probes="a search that does not learn (no classifier, bad grid)")
 @pytest.mark.points(3)
 def test_build_search_learns_breast_cancer(learner):
     X, y = load_breast_cancer(return_X_y=True)
