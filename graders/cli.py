@@ -364,6 +364,20 @@ def export_github_classroom(out: Path, kit_repo: str, exercise_list: str) -> Non
                   f"that can read {escape(kit_repo)}")
 
 
+@export.command("nbgrader")
+@click.argument("course", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--exercises", "exercise_list", default="", help="comma-separated slugs (default: all)")
+@click.option("--assignment", default="ml-interview", show_default=True, help="the nbgrader assignment's name")
+def export_nbgrader(course: Path, exercise_list: str, assignment: str) -> None:
+    """Write an nbgrader course: nbgrader_config.py and source/ASSIGNMENT/SLUG.ipynb per exercise."""
+    from . import notebook
+
+    slugs = list(check_slugs(tuple(s.strip() for s in exercise_list.split(",") if s.strip()))) or manifest.slugs()
+    written = notebook.write_course(course, slugs, assignment)
+    console.print(f"wrote {len(written)} notebooks under {course / 'source' / assignment}; then, in {course}: "
+                  f"nbgrader generate_assignment {assignment} && nbgrader autograde {assignment}")
+
+
 @export.command("results")
 @click.argument("output_format", type=click.Choice(EXPORT_FORMATS))
 @click.argument("results_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))

@@ -69,11 +69,17 @@ def slug(request: pytest.FixtureRequest) -> str:
     return slug_of(request.path)
 
 
+IN_PROCESS_LEARNERS: dict = {}  # slug -> module object, set by graders.notebook when grading inside a notebook
+
+
 @pytest.fixture(scope="module")
 def learner(request: pytest.FixtureRequest, slug: str):
     """The code under test: a module (local mode) or a proxy to it (secure mode)."""
     config = request.config
     os.environ["KIT_DATA_DIR"] = str(paths.data_dir(slug))  # the exercise's assets, wherever the submission is
+    if slug in IN_PROCESS_LEARNERS:
+        yield IN_PROCESS_LEARNERS[slug]
+        return
     path = loader.find_submission(_target(config), slug)
     config.stash[_LEARNER_FILES][slug] = path.resolve()
     if config.getoption("--grader-mode") == "secure":
@@ -218,7 +224,8 @@ def short_message(item: pytest.Item, excinfo: pytest.ExceptionInfo) -> tuple[str
 
 
 def visibility_of(item: pytest.Item) -> str:
-    return "hidden" if paths.HIDDEN_TESTS in Path(item.path).resolve().parents else "visible"
+    """Hidden tests live in a hidden_tests/ folder: the kit's own, or a notebook's unpacked copy."""
+    return "hidden" if paths.HIDDEN_TESTS.name in Path(item.path).resolve().parent.parent.parts[-1:] else "visible"
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -66,8 +66,23 @@ def extract_zip(path: Path, into: Path) -> None:
 
 @contextlib.contextmanager
 def opened(path: Path | str) -> Iterator[Path]:
-    """Yield a folder holding the submission's files; a zip is extracted to a temporary folder."""
-    path = Path(path)
+    """Yield a folder holding the submission's SLUG.py files: a zip is extracted to a temporary folder,
+    and notebooks (SLUG.ipynb, e.g. nbgrader's submitted/STUDENT/ASSIGNMENT/) become SLUG.py."""
+    with _as_folder(Path(path)) as folder:
+        if not any(folder.rglob("*.py")) and any(folder.rglob("*.ipynb")):
+            from .notebook import notebooks_to_modules
+            converted = Path(tempfile.mkdtemp(prefix="submission-notebooks-"))
+            try:
+                notebooks_to_modules(folder, converted)
+                yield converted
+            finally:
+                shutil.rmtree(converted, ignore_errors=True)
+            return
+        yield folder
+
+
+@contextlib.contextmanager
+def _as_folder(path: Path) -> Iterator[Path]:
     if path.is_dir():
         yield path.resolve()
         return
