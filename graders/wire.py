@@ -45,7 +45,7 @@ class WireError(ValueError):
 def _encode_array(array: np.ndarray) -> dict:
     if array.dtype.kind not in ARRAY_KINDS:
         raise TypeError(f"cannot send an array of dtype {array.dtype} (object arrays are not data)")
-    array = np.ascontiguousarray(array)
+    array = np.ascontiguousarray(array).reshape(array.shape)  # ascontiguousarray makes 0-d arrays 1-d
     return {"__nd__": [array.dtype.str, list(array.shape), base64.b64encode(array.tobytes()).decode("ascii")]}
 
 

@@ -183,3 +183,12 @@ def test_sending_to_a_reader_that_stalls_times_out():
     assert os.get_blocking(w)
     os.close(r)
     os.close(w)
+
+
+def test_zero_dimensional_arrays_keep_their_shape():
+    """A 0-d array (np.float64(2.0) as an array, np.array(3)) crosses as shape (), not (1,)."""
+    from graders import wire
+
+    for value in (np.array(2.5), np.array(3, dtype=np.int32), np.array(True)):
+        again = wire.decode(wire.encode(value))
+        assert again.shape == () and again.dtype == value.dtype and again == value
