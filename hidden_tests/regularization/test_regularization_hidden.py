@@ -19,6 +19,13 @@ Wrong answers this suite is built to catch:
   (Keras: new = momentum * old + (1 - momentum) * batch)
 - batch norm at eval using the batch statistics instead of the running ones
 - batch norm normalising over the wrong axes (per position instead of per channel on NHWC input)
+- penalties returned as numpy arrays, not Python floats
+- dropout masks that are 0/1 floats instead of booleans; p checked in training only (not at eval, not in
+  backward)
+- dropout masks drawn from numpy's global RNG (np.random.seed(seed)) instead of default_rng(seed), or
+  seed=None treated as a fixed seed; the mask is compared with the usual single draws from
+  default_rng(seed) (random vs p or 1 - p, binomial with 1 - p or p), listed in the statement's notes
+- batch norm updating the given running dict in place; batch-norm defaults other than Keras'
 """
 import numpy as np
 import pytest
@@ -69,6 +76,7 @@ def keras_expected():
 # ----------------------------------------------------------------------------- penalties
 
 
+@pytest.mark.clause("C1", probes="penalties over one array only, averaged, or with a 1/2 factor")
 def test_penalties_match_keras_regularizers(learner, keras_expected):
     ws = penalty_weights()
     assert_scalar_close(learner.l1_penalty(ws, 0.03), keras_expected["l1"], "l1_penalty(3 arrays, lam=0.03)",
@@ -79,6 +87,7 @@ def test_penalties_match_keras_regularizers(learner, keras_expected):
                         why="differs from keras.regularizers.L2: sum w**2 over every array, times lam")
 
 
+@pytest.mark.clause("C2", probes="the L2 gradient missing its factor 2")
 @pytest.mark.points(2)
 def test_l2_grad(learner, reference):
     ws = penalty_weights()
@@ -90,6 +99,7 @@ def test_l2_grad(learner, reference):
                         why="differentiate lam * sum(w**2) with respect to w (power rule)")
 
 
+@pytest.mark.clause("C2", probes="an L1 subgradient other than 0 at w == 0")
 @pytest.mark.points(2)
 def test_l1_grad_with_exact_zeros(learner, reference):
     rng = np.random.default_rng(1)
@@ -105,6 +115,7 @@ def test_l1_grad_with_exact_zeros(learner, reference):
 # ----------------------------------------------------------------------------- dropout
 
 
+@pytest.mark.clause("C6", probes="dropout still active at eval time")
 def test_dropout_is_identity_at_eval(learner):
     x = np.random.default_rng(2).normal(size=(50, 40))
     for p in (0.3, 0.9):
@@ -114,6 +125,7 @@ def test_dropout_is_identity_at_eval(learner):
         assert_equal(np.asarray(mask).astype(bool), np.ones(x.shape, bool), call + ", mask")
 
 
+@pytest.mark.clause("C4", probes="dropout not inverted (no 1 / (1 - p) rescaling), or a mask that is not boolean")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("p", [0.2, 0.5, 0.75])
 def test_dropout_training_output_is_masked_and_rescaled(learner, p):
@@ -121,12 +133,13 @@ def test_dropout_training_output_is_masked_and_rescaled(learner, p):
     out, mask = learner.dropout_forward(x, p, True, 11)
     call = call_repr("dropout_forward", x, p, training=True, seed=11)
     mask = assert_shape(mask, x.shape, call, what="mask")
-    assert np.all((mask == 0) | (mask == 1)), f"called {call}; the mask must be boolean (True = kept)"
+    assert mask.dtype == bool, f"called {call}; the mask has dtype {mask.dtype}, expected a boolean mask (True = kept)"
     assert_allclose(out, x * mask.astype(bool) / (1 - p), call, rtol=1e-12,
                     why="the output must be x where the mask keeps a unit, rescaled by 1 / (1 - p) with p the DROP "
                         "probability (inverted dropout), and 0 elsewhere")
 
 
+@pytest.mark.clause("C4", probes="p read as the keep probability")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("p", [0.1, 0.3, 0.8])
 def test_dropout_keep_rate_and_mean(learner, p):
@@ -141,6 +154,7 @@ def test_dropout_keep_rate_and_mean(learner, p):
         f"called {call}; the output's mean is {mean:.3f}, not about 1 - inverted dropout keeps the mean"
 
 
+@pytest.mark.clause("C5", probes="the seed ignored: masks not reproducible")
 def test_dropout_seed_reproducible(learner):
     x = np.ones((20, 30))
     _, a = learner.dropout_forward(x, 0.5, True, 3)
@@ -152,12 +166,14 @@ def test_dropout_seed_reproducible(learner):
         "dropout_forward with seeds 3 and 4 gave the same mask - draw it from np.random.default_rng(seed)"
 
 
+@pytest.mark.clause("C3", "C4", probes="p = 0 refused or not the identity")
 def test_dropout_p_zero_keeps_everything(learner):
     x = np.random.default_rng(4).normal(size=(10, 10))
     out, _ = learner.dropout_forward(x, 0.0, True, 0)
     assert_allclose(out, x, call_repr("dropout_forward", x, 0.0, training=True, seed=0))
 
 
+@pytest.mark.clause("C7", probes="backward ignoring the mask it is given")
 @pytest.mark.points(2)
 def test_dropout_backward_uses_the_given_mask(learner):
     rng = np.random.default_rng(5)
@@ -175,10 +191,45 @@ def test_dropout_backward_uses_the_given_mask(learner):
                     rtol=1e-12)
 
 
+@pytest.mark.clause("C3", probes="p outside [0, 1) accepted")
 @pytest.mark.parametrize("p", [1.0, -0.1, 1.5])
 def test_dropout_rejects_invalid_p(learner, p):
+    x = np.ones((2, 2))
+    for training in (True, False):
+        with pytest.raises(ValueError):
+            learner.dropout_forward(x, p, training, 0)
+            pytest.fail(f"called {call_repr('dropout_forward', x, p, training=training, seed=0)}; expected ValueError: "
+                        f"p must be in [0, 1), in training and at eval")
     with pytest.raises(ValueError):
-        learner.dropout_forward(np.ones((2, 2)), p, True, 0)
+        learner.dropout_backward(x, x.astype(bool), p)
+        pytest.fail(f"called dropout_backward(dout, mask, p={p}); expected ValueError: p must be in [0, 1)")
+
+
+@pytest.mark.clause("C5", probes="a mask drawn from numpy's global RNG or another generator than default_rng(seed)")
+@pytest.mark.points(2)
+def test_dropout_mask_comes_from_default_rng(learner):
+    x, p, seed = np.ones((20, 30)), 0.3, 12
+    call = call_repr("dropout_forward", x, p, training=True, seed=seed)
+    _, mask = learner.dropout_forward(x, p, True, seed)
+    mask = np.asarray(mask).astype(bool)
+
+    def rng():
+        return np.random.default_rng(seed)
+    draws = [rng().random(x.shape) >= p, rng().random(x.shape) < 1 - p,
+             rng().binomial(1, 1 - p, x.shape).astype(bool), rng().binomial(1, p, x.shape) == 0]
+    assert any(np.array_equal(mask, draw) for draw in draws), (
+        f"called {call}; the mask is not drawn from np.random.default_rng(seed) - make one generator from the seed "
+        f"and draw the whole mask from it (numpy's global RNG, np.random.seed / np.random.rand, is another one)")
+
+
+@pytest.mark.clause("C5", probes="seed=None treated as a fixed seed")
+def test_dropout_without_a_seed_is_fresh(learner):
+    x = np.ones((20, 30))
+    first = np.asarray(learner.dropout_forward(x, 0.5, True)[1]).astype(bool)
+    second = np.asarray(learner.dropout_forward(x, 0.5, True)[1]).astype(bool)
+    assert not np.array_equal(first, second), (
+        "called dropout_forward(x of shape (20, 30), 0.5, training=True) twice without a seed; got the same mask - "
+        "seed=None means a fresh generator, np.random.default_rng(None)")
 
 
 # ----------------------------------------------------------------------------- batch normalisation
@@ -190,6 +241,7 @@ def bn_call(index, training):
             f"momentum={momentum}, eps=0.001)")
 
 
+@pytest.mark.clause("C8", "C9", "C11", probes="unbiased variance, wrong axes, running statistics not updated or swapped momentum")
 @pytest.mark.points(3)
 @pytest.mark.parametrize("index", range(len(BN_CASES)))
 def test_batchnorm_training_matches_keras(learner, keras_expected, index):
@@ -209,6 +261,7 @@ def test_batchnorm_training_matches_keras(learner, keras_expected, index):
                             "(momentum weighs the OLD value)")
 
 
+@pytest.mark.clause("C10", "C8", probes="batch statistics used at eval time, or running statistics changed")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("index", range(len(BN_CASES)))
 def test_batchnorm_eval_matches_keras(learner, keras_expected, index):
@@ -225,9 +278,48 @@ def test_batchnorm_eval_matches_keras(learner, keras_expected, index):
                         why="eval mode must not change the running statistics")
 
 
+@pytest.mark.clause("C8", "C9", probes="float32 inputs")
 def test_batchnorm_float32_input(learner, reference):
     x, _, gamma, beta, running, momentum = bn_inputs(1)
     out, _ = learner.batchnorm_forward(x.astype(np.float32), gamma.astype(np.float32), beta.astype(np.float32),
                                        {k: v.astype(np.float32) for k, v in running.items()}, True, momentum, 1e-3)
     expected, _ = reference.batchnorm_forward(x, gamma, beta, running, True, momentum, 1e-3)
     assert_allclose(out, expected, bn_call(1, True) + " in float32", rtol=1e-4, atol=1e-4, show_expected=False)
+
+
+@pytest.mark.clause("C11", probes="running statistics updated in place in the dict you were given")
+def test_batchnorm_leaves_the_given_running_dict_alone(learner):
+    x, _, gamma, beta, running, momentum = bn_inputs(0)
+    given = {k: v.copy() for k, v in running.items()}
+    _, new = learner.batchnorm_forward(x, gamma, beta, given, True, momentum, 1e-3)
+    call = bn_call(0, True)
+    assert isinstance(new, dict) and {"mean", "var"} <= set(new), \
+        f"called {call}; expected (out, new_running) with new_running a dict with keys 'mean' and 'var'"
+    for key in ("mean", "var"):
+        assert_shape(new[key], running[key].shape, f"{call}, new running {key}")
+        assert_equal(given[key], running[key], f"{call}, then the running {key} you were given",
+                     why="return the new statistics in a new dict; do not update `running` in place (the grader "
+                         "may pass you a copy, and an in-place update would be lost)", show_expected=False)
+
+
+@pytest.mark.clause("C12", probes="batch-norm defaults other than Keras' momentum=0.99, eps=1e-3")
+def test_batchnorm_defaults(learner, reference):
+    x, x_eval, gamma, beta, running, _ = bn_inputs(1)
+    call = "batchnorm_forward(x of shape (3, 4, 5, 2), gamma, beta, running, training={}) with the defaults"
+    for data, training in ((x, True), (x_eval, False)):
+        out, new = learner.batchnorm_forward(data, gamma, beta, {k: v.copy() for k, v in running.items()}, training)
+        e_out, e_new = reference.batchnorm_forward(data, gamma, beta, running, training, 0.99, 1e-3)
+        assert_allclose(out, e_out, call.format(training), rtol=1e-7, atol=1e-9, show_expected=False,
+                        why="the defaults are Keras': momentum=0.99, eps=1e-3")
+        for key in ("mean", "var"):
+            assert_allclose(new[key], e_new[key], call.format(training) + f", new running {key}", rtol=1e-7,
+                            atol=1e-12, show_expected=False, why="the defaults are Keras': momentum=0.99, eps=1e-3")
+
+
+@pytest.mark.clause("C1", probes="penalties returned as numpy arrays instead of Python floats")
+def test_penalties_are_python_floats(learner):
+    ws = penalty_weights()
+    for name in ("l1_penalty", "l2_penalty"):
+        got = getattr(learner, name)(ws, 0.03)
+        assert isinstance(got, float), (
+            f"called {name}(3 arrays, lam=0.03); got a {type(got).__name__}, expected a Python float (float(...))")
