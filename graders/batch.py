@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -47,27 +46,33 @@ def grading_failed(slug: str, exc: Exception) -> ExerciseResult:
 
 
 def grade_submission(submission: Submission, slugs: list[str], options: runner.RunOptions) -> Results:
-    """Grade one student; never raises: every failure becomes a status in the Results."""
-    results = _grade_submission(submission, slugs, options)
+    """Grade one student in this process; never raises: every failure becomes a status."""
+    results = Results([grade_one(submission, slug, options) for slug in slugs])
     results.run = runner.run_metadata(submission.path, options, submission=submission.student)
     return results
 
 
-def _grade_submission(submission: Submission, slugs: list[str], options: runner.RunOptions) -> Results:
+def grade_one(submission: Submission, slug: str, options: runner.RunOptions) -> ExerciseResult:
+    """One student's exercise (the unit of work a job runs); never raises."""
+    start = time.perf_counter()
     try:
         with submissions.opened(submission.path) as folder:
-            exercises = []
-            for slug in slugs:
-                try:
-                    exercises.append(runner.grade_exercise(manifest.get(slug), folder, options))
-                except Exception as exc:  # noqa: BLE001 - one exercise's failure must not lose the others
-                    exercises.append(grading_failed(slug, exc))
-            return Results(exercises)
+            try:
+                result = runner.grade_exercise(manifest.get(slug), folder, options)
+            except Exception as exc:  # noqa: BLE001 - one exercise's failure must not lose the others
+                result = grading_failed(slug, exc)
     except (submissions.UnsafeSubmission, OSError) as exc:
-        return refused(slugs, str(exc))
+        result = refused([slug], str(exc)).exercises[0]
     except Exception as exc:  # noqa: BLE001 - one student's failure must not stop the batch
-        return refused(slugs, f"the grader could not open this submission ({type(exc).__name__}: {str(exc)[:300]})",
-                       Status.CRASH)
+        result = refused([slug], f"the grader could not open this submission ({type(exc).__name__}: "
+                                 f"{str(exc)[:300]})", Status.CRASH).exercises[0]
+    result.duration = result.duration or time.perf_counter() - start
+    return result
+
+
+def grade_one_as_data(submission: Submission, slug: str, options: runner.RunOptions) -> dict:
+    """grade_one for a remote job: the result as plain data (what crosses to the caller)."""
+    return grade_one(submission, slug, options).to_dict(instructor=True)
 
 
 def write_json(path: Path, results: Results) -> None:
@@ -93,35 +98,49 @@ def write_csv(path: Path, graded: dict[str, Results]) -> None:
 
 
 def run_batch(folder: Path, out: Path, slugs: list[str] | None = None, workers: int = 2, secure: bool = True,
-              regrade: bool = False, on_done: Callable[[str, Results, bool], None] | None = None) -> dict[str, Results]:
-    """Grade every submission in ``folder``; returns student -> Results (including resumed ones)."""
+              regrade: bool = False, on_done: Callable[[str, Results, bool], None] | None = None,
+              scheduler: str | None = None) -> dict[str, Results]:
+    """Grade every submission in ``folder`` - one job per (student, exercise), here or on the Dask
+    cluster at ``scheduler`` - and return student -> Results (including resumed ones)."""
+    from . import jobs
+
     folder, out = Path(folder).resolve(), Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     slugs = slugs or manifest.slugs()
-    runner.share_cores(workers)
-    options = runner.RunOptions(secure=secure, hide=(str(folder), str(out)))
+    options = runner.shared_cores(runner.RunOptions(secure=secure, hide=(str(folder), str(out))),
+                                  1 if scheduler else workers)
     graded: dict[str, Results] = {}
-
-    def one(submission: Submission) -> None:
-        target = out / submission.student / "results.json"
-        previous = None if regrade else load_results(target)
+    pending: dict[str, dict[str, ExerciseResult]] = {}
+    work = []
+    for submission in find_submissions(folder):
+        previous = None if regrade else load_results(out / submission.student / "results.json")
         if previous is not None and {e.slug for e in previous.exercises} >= set(slugs):
-            graded[submission.student] = Results([e for e in previous.exercises if e.slug in slugs])
+            graded[submission.student] = Results([e for e in previous.exercises if e.slug in slugs], previous.run)
             if on_done:
                 on_done(submission.student, graded[submission.student], True)
+            continue
+        pending[submission.student] = {}
+        work += [jobs.Job(f"{submission.student}/{slug}", grade_one_as_data, (submission, slug, options))
+                 for slug in slugs]
+    submitted = {job.key: job.args[0] for job in work}
+
+    def finished(job: jobs.Job, value: dict) -> None:
+        submission = submitted[job.key]
+        done = pending[submission.student]
+        done[job.args[1]] = ExerciseResult.from_dict(value)
+        if len(done) < len(slugs):
             return
-        start = time.perf_counter()
-        results = grade_submission(submission, slugs, options)
-        for exercise in results.exercises:
-            exercise.duration = exercise.duration or (time.perf_counter() - start) / len(results.exercises)
+        results = Results([done[slug] for slug in slugs],
+                          runner.run_metadata(submission.path, options, submission=submission.student))
         graded[submission.student] = results
-        write_json(target, results)
+        write_json(out / submission.student / "results.json", results)
         if on_done:
             on_done(submission.student, results, False)
 
+    executor = jobs.executor(workers, scheduler)
     try:
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            list(pool.map(one, find_submissions(folder)))
+        executor.run(work, finished)
     finally:  # whatever stopped the batch, the grades finished so far are written
         write_csv(out / "grades.csv", graded)
+        getattr(executor, "close", lambda: None)()
     return graded

@@ -204,8 +204,10 @@ def watch(interval: float, max_runs: int) -> None:
 @click.option("--regrade", is_flag=True, help="grade again students who already have results.json")
 @click.option("--allow-weak-sandbox", is_flag=True,
               help="grade even where this machine lacks some protections (see `dev sandbox`)")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="run the jobs on this Dask cluster (its workers need the kit installed and the submissions' path)")
 def batch(submissions_dir: Path, out: Path, exercise_list: str, workers: int, secure: bool, regrade: bool,
-          allow_weak_sandbox: bool) -> None:
+          allow_weak_sandbox: bool, scheduler: str | None) -> None:
     """Grade a folder of submissions (one folder or .zip per student)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -240,7 +242,8 @@ def batch(submissions_dir: Path, out: Path, exercise_list: str, workers: int, se
             progress.update(task, info=f"{counts['failures']} with errors, {counts['resumed']} resumed, "
                                        f"{rate:.1f} students/min")
 
-        graded = batch_module.run_batch(submissions_dir, out, slugs, workers, secure, regrade, on_done=done)
+        graded = batch_module.run_batch(submissions_dir, out, slugs, workers, secure, regrade, on_done=done,
+                                        scheduler=scheduler)
     console.print(report.batch_table(graded))
     console.print(f"Wrote {out / 'grades.csv'} and {len(graded)} results.json files.")
 

@@ -98,12 +98,12 @@ def result_problems(result: ExerciseResult, target: str, mode: str) -> list[str]
     return []
 
 
-def check_exercise(exercise: Exercise, modes: tuple[str, ...]) -> CheckReport:
+def check_exercise(exercise: Exercise, modes: tuple[str, ...], threads: int | None = None) -> CheckReport:
     report = CheckReport(exercise.slug, structure_problems(exercise))
     if report.problems:
         return report
     for mode in modes:
-        options = runner.RunOptions(secure=(mode == "secure"))
+        options = runner.RunOptions(secure=(mode == "secure"), threads=threads)
         for target, folder in (("solutions", paths.SOLUTIONS), ("stub", paths.EXERCISES)):
             result = runner.grade_exercise(exercise, folder, options)
             report.problems += result_problems(result, target, mode)
@@ -119,10 +119,10 @@ def run(slugs: list[str] | None, modes: tuple[str, ...], workers: int = 2,
 
     exercises = [manifest.get(s) for s in slugs] if slugs else list(manifest.load())
     general = [] if slugs else stray_problems()
-    runner.share_cores(workers)
+    threads = runner.shared_cores(runner.RunOptions(), workers).threads
 
     def one(exercise: Exercise) -> CheckReport:
-        report = check_exercise(exercise, modes)
+        report = check_exercise(exercise, modes, threads)
         if on_report:
             on_report(report)
         return report

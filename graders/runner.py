@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -35,16 +35,20 @@ class RunOptions:
     hide: tuple[str, ...] = ()  # extra folders the sandbox hides (other students' submissions)
     marker: str | None = None  # run only tests with this marker (e.g. "convergence")
     seed: int | None = None  # seed for convergence tests (dev sweep)
+    threads: int | None = None  # threads per TensorFlow / OpenMP process (None: the library's default)
 
 
-def share_cores(workers: int) -> None:
-    """With several runs at once, give each TensorFlow / OpenMP process its share of the cores."""
-    if workers > 1:
-        os.environ.setdefault("MLKIT_WORKER_THREADS", str(max(1, (os.cpu_count() or 2) // workers)))
+def shared_cores(options: RunOptions, workers: int) -> RunOptions:
+    """With several runs at once, each TensorFlow / OpenMP process gets its share of the cores."""
+    if workers > 1 and options.threads is None:
+        return replace(options, threads=max(1, (os.cpu_count() or 2) // workers))
+    return options
 
 
-def subprocess_env(extra: dict | None = None) -> dict:
+def subprocess_env(extra: dict | None = None, threads: int | None = None) -> dict:
     env = dict(os.environ)
+    if threads is not None:
+        env["MLKIT_WORKER_THREADS"] = str(threads)
     env["PYTHONPATH"] = os.pathsep.join([str(paths.ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env["PYTHONDONTWRITEBYTECODE"] = "1"
@@ -86,14 +90,17 @@ def judge_memory_mb(exercise: Exercise) -> int:
     return 2 * limits_for(exercise).memory_mb + 4096
 
 
-def _limit_judge(memory_mb: int | None) -> Callable[[], None] | None:
-    if memory_mb is None:
-        return None
-
+def _limit_judge(memory_mb: int | None) -> Callable[[], None]:
     def apply() -> None:
+        import ctypes
         import resource
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        if memory_mb is not None:
+            limit = memory_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        try:  # the judge dies with the process that started it (a Dask worker killed mid-batch)
+            ctypes.CDLL(None).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+        except Exception:  # noqa: BLE001 - best effort
+            pass
     return apply
 
 
@@ -197,7 +204,7 @@ def grade_exercise_with_events(exercise: Exercise, target: Path,
     with tempfile.TemporaryDirectory(prefix="grade-") as scratch, sandbox.RunScope() as scope:
         results_file = Path(scratch) / "events.jsonl"
         code, tail = run_with_limit(pytest_command(exercise, target, results_file, options), limit,
-                                    subprocess_env(scope.env()), judge_memory_mb(exercise))
+                                    subprocess_env(scope.env(), options.threads), judge_memory_mb(exercise))
         events = read_events(results_file)
         result = build_result(exercise, events, code, limit, options.secure, tail[-2000:] if code else "")
     result.duration = time.perf_counter() - start
@@ -209,7 +216,7 @@ def grade(slugs: Iterable[str] | None, target: Path, options: RunOptions = RunOp
     """Grade several exercises (all by default), ``workers`` at a time, in manifest order."""
     exercises = [manifest.get(s) for s in slugs] if slugs else list(manifest.load())
     target = Path(target).resolve()
-    share_cores(workers)
+    options = shared_cores(options, workers)
 
     def one(exercise: Exercise) -> ExerciseResult:
         result = grade_exercise(exercise, target, options)
