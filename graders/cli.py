@@ -285,22 +285,23 @@ def dev_check(slugs: tuple[str, ...], mode: str, workers: int) -> None:
 @click.option("--workers", default=2, show_default=True)
 def dev_corpus(slugs: tuple[str, ...], secure: bool, workers: int) -> None:
     """Grade the audit corpus (tests/corpus/SLUG): every wrong answer must fail, every correct one score full."""
-    from concurrent.futures import ThreadPoolExecutor
+    from .jobs import Job, LocalExecutor
 
     items = [(slug, entry) for slug in (check_slugs(slugs) or manifest.slugs())
              for entry in devcheck.corpus_entries(slug)]
+    problems = []
 
-    def one(item: tuple[str, Path]) -> str | None:
-        result = devcheck.grade_corpus_entry(*item, secure=secure)
-        problem = devcheck.corpus_problem(*item, result)
+    def finished(job: Job, result) -> None:
+        slug, entry = job.args
+        problem = devcheck.corpus_problem(slug, entry, result)
         mark = "[red]FAIL[/red]" if problem else "[green]ok[/green]"
-        console.print(f"{mark} {item[0]}/{item[1].stem}: {result.score:g}/{result.max_score:g} ({result.duration:.1f}s)")
+        console.print(f"{mark} {slug}/{entry.stem}: {result.score:g}/{result.max_score:g} ({result.duration:.1f}s)")
         if problem:
+            problems.append(problem)
             console.print(f"     - {escape(problem)}")
-        return problem
 
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        problems = [p for p in pool.map(one, items) if p]
+    LocalExecutor(workers).run([Job(f"{slug}/{entry.name}", devcheck.grade_corpus_entry, (slug, entry, secure))
+                                for slug, entry in items], finished)
     console.print(f"{'[red]' if problems else '[green]'}{len(items) - len(problems)}/{len(items)} corpus entries "
                   f"behave{'[/red]' if problems else '[/green]'}")
     sys.exit(1 if problems else 0)

@@ -115,20 +115,20 @@ def check_exercise(exercise: Exercise, modes: tuple[str, ...], threads: int | No
 def run(slugs: list[str] | None, modes: tuple[str, ...], workers: int = 2,
         on_report: Callable[[CheckReport], None] | None = None) -> tuple[list[str], list[CheckReport]]:
     """Returns (kit-wide problems, per-exercise reports)."""
-    from concurrent.futures import ThreadPoolExecutor
+    from .jobs import Job, LocalExecutor
 
     exercises = [manifest.get(s) for s in slugs] if slugs else list(manifest.load())
     general = [] if slugs else stray_problems()
     threads = runner.shared_cores(runner.RunOptions(), workers).threads
+    reports: dict[str, CheckReport] = {}
 
-    def one(exercise: Exercise) -> CheckReport:
-        report = check_exercise(exercise, modes, threads)
+    def finished(job: Job, report: CheckReport) -> None:
+        reports[report.slug] = report
         if on_report:
             on_report(report)
-        return report
 
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        return general, list(pool.map(one, exercises))
+    LocalExecutor(workers).run([Job(e.slug, check_exercise, (e, modes, threads)) for e in exercises], finished)
+    return general, [reports[e.slug] for e in exercises]
 
 
 def corpus_entries(slug: str) -> list[Path]:

@@ -14,7 +14,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
@@ -218,14 +217,17 @@ def grade(slugs: Iterable[str] | None, target: Path, options: RunOptions = RunOp
     target = Path(target).resolve()
     options = shared_cores(options, workers)
 
-    def one(exercise: Exercise) -> ExerciseResult:
-        result = grade_exercise(exercise, target, options)
+    from .jobs import Job, LocalExecutor
+
+    done: dict[str, ExerciseResult] = {}
+
+    def finished(job: Job, result: ExerciseResult) -> None:  # on this thread, as each one ends
+        done[result.slug] = result
         if on_result:
             on_result(result)
-        return result
 
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        return Results(list(pool.map(one, exercises)), run_metadata(target, options))
+    LocalExecutor(workers).run([Job(e.slug, grade_exercise, (e, target, options)) for e in exercises], finished)
+    return Results([done[e.slug] for e in exercises], run_metadata(target, options))
 
 
 def run_metadata(target: Path, options: RunOptions, submission: str | None = None) -> dict:
