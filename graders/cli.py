@@ -292,7 +292,7 @@ def dev_corpus(slugs: tuple[str, ...], secure: bool, workers: int) -> None:
     problems = []
 
     def finished(job: Job, result) -> None:
-        slug, entry = job.args
+        slug, entry, _ = job.args
         problem = devcheck.corpus_problem(slug, entry, result)
         mark = "[red]FAIL[/red]" if problem else "[green]ok[/green]"
         console.print(f"{mark} {slug}/{entry.stem}: {result.score:g}/{result.max_score:g} ({result.duration:.1f}s)")
