@@ -19,6 +19,8 @@ Wrong answers this suite is built to catch (one line each):
 - Adam defaults other than the signature's (lr=0.001, b1=0.9, b2=0.999, eps=1e-7), checked against the
   learner's own explicit call, so either placement of eps passes
 - results that keep an integer or float32 dtype instead of float64; arguments changed in place
+  (an in-place change is only visible in local mode: secure mode passes copies, where it is lost and
+  harmless; the mutants that prove these checks are graded locally, as `dev corpus` does)
 
 Keras computes Adam's bias-correction factors in float32 even for float64 variables (relative error
 about 7e-6 of a step), so the Keras comparisons use lr = 2**-10 (w moves ~1e-3 per step, Keras

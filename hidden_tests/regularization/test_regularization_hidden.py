@@ -26,6 +26,8 @@ Wrong answers this suite is built to catch:
   seed=None treated as a fixed seed; the mask is compared with the usual single draws from
   default_rng(seed) (random vs p or 1 - p, binomial with 1 - p or p), listed in the statement's notes
 - batch norm updating the given running dict in place; batch-norm defaults other than Keras'
+  (an in-place change is only visible in local mode: secure mode passes copies, where it is lost and
+  harmless; the mutants that prove these checks are graded locally, as `dev corpus` does)
 """
 import numpy as np
 import pytest
