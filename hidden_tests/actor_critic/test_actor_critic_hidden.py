@@ -11,7 +11,11 @@ Wrong answers this suite is built to catch (one line each):
 - gae off by one (delta_t uses v_next[t - 1]) or ignores v_last (bootstrap 0 at the end of a cut rollout)
 - gae returns advantages where returns are expected (returns = advantages + v)
 - gae where the terminated flag does not win over truncated when both are set on the last step
-- gae that silently accepts a truncation in the middle of the buffer (must raise ValueError)
+- gae that silently accepts a truncation in the middle of the buffer (must raise ValueError), or refuses one
+  on a step that also terminated (both flags: terminated)
+- td_targets / gae returning float32 arrays (the contract says float64)
+No training here: the algorithm (TD targets, GAE) is checked on judge-chosen rollouts, by hand cases and
+against the reference, so a learner cannot pass by reporting outcomes.
 - build_actor_critic with one head, heads in the wrong order, a value head with a squashing activation,
   a policy head that does not output probabilities, or the wrong input/output shapes
 """
@@ -40,6 +44,7 @@ def gae_call(r, v, v_last, terminated, truncated, gamma, lam):
 
 # --------------------------------------------------------------------------- td_targets
 
+@pytest.mark.clause("C1", probes="bootstrapping through termination, or not bootstrapping a truncated step")
 @pytest.mark.points(2)
 def test_td_targets_terminated_vs_truncated(learner):
     r = np.array([1.0, 1.0, 1.0])
@@ -50,19 +55,22 @@ def test_td_targets_terminated_vs_truncated(learner):
                     why="no bootstrap after termination; a truncated step (terminated=False) still bootstraps")
 
 
+@pytest.mark.clause("C1", probes="TD targets on random steps; a float64 result")
 @settings(max_examples=25, deadline=None, derandomize=True, database=None)
 @given(T=st.integers(1, 30), seed=st.integers(0, 1000), gamma=st.sampled_from([0.0, 0.9, 0.99, 1.0]))
 def test_td_targets_match_reference(learner, reference, T, seed, gamma):
     rng = np.random.default_rng(seed)
     r, v_next, terminated = rng.normal(size=T), rng.normal(size=T), rng.random(T) < 0.3
     call = call_repr("td_targets", r, v_next, terminated, gamma)
-    assert_allclose(learner.td_targets(r, v_next, terminated, gamma),
-                    reference.td_targets(r, v_next, terminated, gamma), call, rtol=1e-9, atol=1e-12,
+    got = learner.td_targets(r, v_next, terminated, gamma)
+    assert_allclose(got, reference.td_targets(r, v_next, terminated, gamma), call, rtol=1e-9, atol=1e-12,
                     show_expected=False)
+    assert np.asarray(got).dtype == np.float64, f"called {call}; got dtype {np.asarray(got).dtype}, expected float64"
 
 
 # --------------------------------------------------------------------------- gae
 
+@pytest.mark.clause("C4", probes="a truncated last step treated as terminal")
 @pytest.mark.points(2)
 def test_gae_truncated_last_step_bootstraps_from_v_last(learner):
     r, v = np.zeros(2), np.zeros(2)
@@ -72,6 +80,7 @@ def test_gae_truncated_last_step_bootstraps_from_v_last(learner):
                     why="a truncated step was cut by a time limit: bootstrap from the value of the next state, v_last")
 
 
+@pytest.mark.clause("C3", "C5", probes="bootstrapping after termination, or truncation winning over termination")
 @pytest.mark.points(2)
 def test_gae_terminated_last_step_does_not_bootstrap(learner):
     r, v = np.zeros(2), np.zeros(2)
@@ -83,6 +92,7 @@ def test_gae_terminated_last_step_does_not_bootstrap(learner):
                             "hit on the same step (terminated wins)")
 
 
+@pytest.mark.clause("C3", probes="the next episode's rewards leaking across a termination")
 @pytest.mark.points(2)
 def test_gae_recursion_is_cut_at_termination(learner):
     # Steps 0-1 are one episode (terminated at 1); steps 2-3 are the next one.
@@ -99,6 +109,7 @@ def test_gae_recursion_is_cut_at_termination(learner):
                         "cut the recursion (and the bootstrap) at terminated[t]")
 
 
+@pytest.mark.clause("C2", "C4", probes="lam = 0 not giving the one-step TD errors")
 def test_gae_lambda_zero_is_td_error(learner):
     r, v = np.array([1.0, 0.0, 2.0]), np.array([0.5, 1.0, -1.0])
     args = (r, v, 3.0, np.zeros(3, bool), np.zeros(3, bool), 0.9, 0.0)
@@ -108,6 +119,7 @@ def test_gae_lambda_zero_is_td_error(learner):
                     why="with lam = 0 each advantage is the one-step TD error r_t + gamma * V(s_t+1) - V(s_t)")
 
 
+@pytest.mark.clause("C2", probes="returns that are not advantages + v")
 def test_gae_lambda_one_gives_monte_carlo_returns(learner):
     r, v = np.array([1.0, 2.0, 3.0]), np.array([0.3, -0.4, 0.9])
     args = (r, v, 100.0, np.array([False, False, True]), np.zeros(3, bool), 0.5, 1.0)
@@ -117,6 +129,7 @@ def test_gae_lambda_one_gives_monte_carlo_returns(learner):
                         "reward-to-go")
 
 
+@pytest.mark.clause("C2", "C3", "C4", "C5", probes="GAE on random rollouts: decay, off-by-one, v_last, episode boundaries")
 @pytest.mark.points(3)
 @settings(max_examples=40, deadline=None, derandomize=True, database=None)
 @given(T=st.integers(1, 40), seed=st.integers(0, 10_000), last=st.sampled_from(["none", "terminated", "truncated", "both"]),
@@ -129,12 +142,33 @@ def test_gae_matches_reference_on_random_rollouts(learner, reference, T, seed, l
     assert isinstance(got, (tuple, list)) and len(got) == 2, f"called {call}; expected (advantages, returns)"
     assert_allclose(got[0], exp_adv, call + " advantages", rtol=1e-9, atol=1e-10, show_expected=False)
     assert_allclose(got[1], exp_ret, call + " returns", rtol=1e-9, atol=1e-10, show_expected=False)
+    dtypes = [np.asarray(x).dtype for x in got]
+    assert dtypes == [np.float64, np.float64], f"called {call}; got dtypes {dtypes}, expected two float64 arrays"
 
 
+@pytest.mark.clause("C6", probes="a truncation inside the buffer accepted silently")
 def test_gae_rejects_truncation_inside_the_buffer(learner):
     args = (np.ones(3), np.zeros(3), 0.0, np.zeros(3, bool), np.array([False, True, False]), 0.9, 0.9)
     with pytest.raises(ValueError):
         learner.gae(*args)
+        pytest.fail(f"called {gae_call(*args)}: a truncation before the last step is not bootstrappable from "
+                    f"v_last, expected ValueError")
+
+
+@pytest.mark.clause("C5", "C6", probes="a step both terminated and truncated inside the buffer refused, or bootstrapped")
+def test_gae_accepts_a_terminated_and_truncated_step_inside_the_buffer(learner, reference):
+    r, v = np.array([1.0, 2.0, 0.5, 1.0]), np.array([0.3, -0.4, 0.9, 0.2])
+    terminated = np.array([False, True, False, False])
+    truncated = np.array([False, True, False, False])        # both flags on step 1: it counts as terminated
+    args = (r, v, 1.5, terminated, truncated, 0.9, 0.8)
+    try:
+        got = learner.gae(*args)
+    except ValueError as exc:
+        pytest.fail(f"called {gae_call(*args)}: raised ValueError({str(exc)[:80]!r}), but step 1 also terminated, "
+                    f"so nothing needs bootstrapping there - a step with both flags counts as terminated")
+    expected = reference.gae(*args)
+    assert_allclose(got[0], expected[0], gae_call(*args) + " advantages", rtol=1e-9, atol=1e-10,
+                    show_expected=False, why="a step with both flags is terminated: no bootstrap, recursion cut")
 
 
 # --------------------------------------------------------------------------- build_actor_critic
@@ -149,6 +183,7 @@ def built(learner):
     return {dims: model_spec(learner.build_actor_critic(*dims)) for dims in [(4, 2), (8, 5)]}
 
 
+@pytest.mark.clause("C7", probes="one head, heads in the wrong order, or the wrong shapes")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("dims", [(4, 2), (8, 5)])
 def test_two_heads_with_the_right_shapes(built, dims):
@@ -164,6 +199,7 @@ def test_two_heads_with_the_right_shapes(built, dims):
     assert got_in == (None, obs_dim), f"called {call}; input shape {got_in}, expected (None, {obs_dim})"
 
 
+@pytest.mark.clause("C7", probes="a policy head without softmax, or a squashed value head")
 @pytest.mark.parametrize("dims", [(4, 2), (8, 5)])
 def test_policy_head_gives_probabilities_and_value_head_is_linear(built, dims):
     from graders.models import rebuild
