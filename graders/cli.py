@@ -101,7 +101,7 @@ def check(slug: str | None) -> None:
     sys.exit(0 if exercise.status is Status.PASS else 1)
 
 
-EXPORT_FORMATS = ("json", "csv", "junit", "gradescope", "github-classroom")  # graders.exporters.FORMATS, unimported
+EXPORT_FORMATS = ("json", "csv", "junit", "gradescope", "github-classroom", "nbgrader-feedback", "text")  # graders.exporters.FORMATS, unimported
 
 
 @main.command()

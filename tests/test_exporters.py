@@ -46,6 +46,8 @@ def normalise(name: str, text: str) -> str:
     text = re.sub(r'("(?:duration|execution_time|time)": )("[^"]*"|[0-9.e-]+)', r"\1 0", text)
     text = re.sub(r'("kit_commit": |"kit_version": |"submission": )"[^"]*"', r'\1"-"', text)
     text = re.sub(r'time="[0-9.]+"', 'time="0"', text)
+    text = re.sub(r"\b\d+\.\ds\b", "0.0s", text)  # durations in the text report
+    text = re.sub(r"(Feedback: |Feedback )[^<]*", r"\1-", text)
     if name == "csv":  # the student column is the submission's folder
         header, *rows = text.splitlines(keepends=True)
         text = header + "".join(re.sub(r"^[^,]*,", "-,", row) for row in rows)

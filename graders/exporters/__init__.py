@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ..results import Results
-from . import csv_rows, github_classroom, gradescope, json_results, junit
+from . import csv_rows, github_classroom, gradescope, json_results, junit, nbgrader_feedback, terminal
 
 FORMATS: dict[str, Callable[[Results], str]] = {
     "json": json_results.render,
@@ -17,6 +17,8 @@ FORMATS: dict[str, Callable[[Results], str]] = {
     "junit": junit.render,
     "gradescope": gradescope.render,
     "github-classroom": github_classroom.render,
+    "nbgrader-feedback": nbgrader_feedback.render,
+    "text": terminal.render,
 }
 
 
