@@ -104,4 +104,5 @@ def run_autograder(root: Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(run_autograder(Path(os.environ.get("MLKIT_AUTOGRADER_ROOT", "/autograder"))))
+    from graders import settings
+    sys.exit(run_autograder(Path(settings.autograder_root())))

@@ -1,4 +1,4 @@
-"""Find a submission's SLUG.py and import it under a private module name."""
+"""Import a submission's SLUG.py under a private module name (found by graders.submissions)."""
 from __future__ import annotations
 
 import importlib.util
@@ -8,24 +8,8 @@ from pathlib import Path
 from types import ModuleType
 
 from . import paths
-from .errors import SubmissionImportError, SubmissionMissing
-
-
-def candidates(target: Path, slug: str) -> list[Path]:
-    """Where SLUG.py may sit in a target folder, in order of preference."""
-    return [
-        target / f"{slug}.py",
-        target / slug / f"{slug}.py",
-        target / "exercises" / slug / f"{slug}.py",
-    ]
-
-
-def find_submission(target: Path, slug: str) -> Path:
-    for path in candidates(Path(target), slug):
-        if path.is_file():
-            return path
-    raise SubmissionMissing(f"no {slug}.py in {paths.relative(target)} "
-                            f"(looked for {slug}.py, {slug}/{slug}.py and exercises/{slug}/{slug}.py)")
+from .errors import SubmissionImportError
+from .submissions import find_submission  # noqa: F401 - where the judge looks when run by plain pytest
 
 
 def describe_exception(exc: BaseException, path: Path) -> str:

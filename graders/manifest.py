@@ -1,7 +1,6 @@
 """The exercise catalogue: one TOML file is the single source of truth."""
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -97,7 +96,8 @@ def _load(path: Path) -> tuple[Exercise, ...]:
 
 def load(path: Path | None = None) -> tuple[Exercise, ...]:
     """The released exercises (drafts left out unless MLKIT_DRAFTS=1, for their authors)."""
-    with_drafts = os.environ.get("MLKIT_DRAFTS") == "1"
+    from . import settings
+    with_drafts = settings.show_drafts()
     return tuple(e for e in _load(path or paths.MANIFEST) if with_drafts or not e.draft)
 
 

@@ -28,6 +28,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("grader", "ML interview kit grader")
     group.addoption("--grader-target", default=None,
                     help="folder holding the code under test (default: exercises/)")
+    group.addoption("--grader-learner-file", default=None,
+                    help="the code under test's file, found by the runner (default: looked up in the target)")
     group.addoption("--grader-mode", default="local", choices=("local", "secure"),
                     help="local: import learner code here; secure: run it in a sandboxed worker")
     group.addoption("--grader-results", default=None, help="write per-test results as JSON lines here")
@@ -64,6 +66,12 @@ def _target(config: pytest.Config) -> Path:
     return Path(option).resolve() if option else paths.EXERCISES
 
 
+def learner_file(config: pytest.Config, slug: str) -> Path:
+    """The file under test: the one the runner found and handed over, else found in the target."""
+    given = config.getoption("--grader-learner-file")
+    return Path(given) if given else loader.find_submission(_target(config), slug)
+
+
 @pytest.fixture(scope="module")
 def slug(request: pytest.FixtureRequest) -> str:
     return slug_of(request.path)
@@ -80,7 +88,7 @@ def learner(request: pytest.FixtureRequest, slug: str):
     if slug in IN_PROCESS_LEARNERS:
         yield IN_PROCESS_LEARNERS[slug]
         return
-    path = loader.find_submission(_target(config), slug)
+    path = learner_file(config, slug)
     config.stash[_LEARNER_FILES][slug] = path.resolve()
     if config.getoption("--grader-mode") == "secure":
         from .secure import RemoteModule  # imported only in secure mode
@@ -151,7 +159,7 @@ class BannedCallsItem(pytest.Item):
 
     def runtest(self) -> None:
         exercise = manifest.get(self.slug)
-        path = loader.find_submission(_target(self.config), self.slug)
+        path = learner_file(self.config, self.slug)
         found = banned.find_banned(path.read_text(encoding="utf-8", errors="replace"), exercise.banned)
         if found:
             raise BannedCall(banned.explain(found, path, self.slug))

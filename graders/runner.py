@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import loader, manifest, paths, sandbox
+from . import manifest, paths, sandbox, settings, submissions
 from .errors import SubmissionMissing
 from .manifest import Exercise
 from .results import ExerciseResult, Results, Status, TestResult
@@ -47,15 +47,15 @@ def shared_cores(options: RunOptions, workers: int) -> RunOptions:
 def subprocess_env(extra: dict | None = None, threads: int | None = None) -> dict:
     env = dict(os.environ)
     if threads is not None:
-        env["MLKIT_WORKER_THREADS"] = str(threads)
+        env[settings.WORKER_THREADS] = str(threads)
     env["PYTHONPATH"] = os.pathsep.join([str(paths.ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # conftest.py loads graders.plugin; third-party plugins cost seconds
     env.setdefault("OPENBLAS_NUM_THREADS", "1")  # small matrix products are slower multi-threaded under load
-    if "MLKIT_WORKER_THREADS" in env:  # several runs at once: share the cores instead of oversubscribing them
+    if settings.WORKER_THREADS in env:  # several runs at once: share the cores instead of oversubscribing them
         for name in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS"):
-            env.setdefault(name, env["MLKIT_WORKER_THREADS"])
+            env.setdefault(name, env[settings.WORKER_THREADS])
         env.setdefault("TF_NUM_INTEROP_THREADS", "1")
     env.update(extra or {})
     return env
@@ -196,13 +196,14 @@ def grade_exercise_with_events(exercise: Exercise, target: Path,
     """Like grade_exercise, also returning the plugin's raw events (metrics for sweeps)."""
     start = time.perf_counter()
     try:
-        loader.find_submission(target, exercise.slug)
+        learner_file = submissions.find_submission(target, exercise.slug)
     except SubmissionMissing as exc:
         return ExerciseResult(exercise.slug, float(exercise.points), error=Status.MISSING, message=str(exc)), []
     limit = exercise.timeout * options.timeout_scale
     with tempfile.TemporaryDirectory(prefix="grade-") as scratch, sandbox.RunScope() as scope:
         results_file = Path(scratch) / "events.jsonl"
-        code, tail = run_with_limit(pytest_command(exercise, target, results_file, options), limit,
+        command = [*pytest_command(exercise, target, results_file, options), "--grader-learner-file", str(learner_file)]
+        code, tail = run_with_limit(command, limit,
                                     subprocess_env(scope.env(), options.threads), judge_memory_mb(exercise))
         events = read_events(results_file)
         result = build_result(exercise, events, code, limit, options.secure, tail[-2000:] if code else "")

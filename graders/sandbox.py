@@ -40,13 +40,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from . import confine, paths
+from . import confine, paths, settings
 
 STAGE = "/sandbox"  # inside the namespaces: /sandbox/work (scratch) and /sandbox/data
 KIT_RUNTIME = ("wire.py", "worker.py", "models.py", "estimators.py", "confine.py")
 PIDS_CGROUP = Path("/sys/fs/cgroup/pids")
 SCRATCH_MB = 256  # the worker's writable space inside the namespaces
-RUN_DIR_ENV, RUN_CGROUP_ENV = "MLKIT_RUN_DIR", "MLKIT_RUN_CGROUP"
+RUN_DIR_ENV, RUN_CGROUP_ENV = settings.RUN_DIR, settings.RUN_CGROUP
 SANDBOX_UIDS = range(1_900_000_000, 1_900_000_000 + (1 << 24))  # far above any real account
 SYSTEM_FOLDERS = {"usr", "etc", "proc", "sys", "dev", "bin", "sbin", "lib", "lib32", "lib64", "libx32"}
 BANNED_STUB = ("raise ModuleNotFoundError(f\"No module named {__name__!r} (banned in this exercise)\", "
@@ -78,7 +78,7 @@ def running_as_root() -> bool:
 
 @lru_cache(maxsize=1)
 def namespaces_available() -> bool:
-    if os.environ.get("MLKIT_NO_NAMESPACES") == "1":  # test the fallback on a machine that has namespaces
+    if settings.no_namespaces():  # test the fallback on a machine that has namespaces
         return False
     if not bwrap_path() or (running_as_root() and not shutil.which("setpriv")):
         return False
@@ -504,7 +504,7 @@ class WorkerProcess:
             command = bwrap_command(self.scratch, data, banned_locations(banned, preload), uid, argv)
         else:
             command = [*drop_privileges(uid), *argv]
-        threads = os.environ.get("MLKIT_WORKER_THREADS", "2")
+        threads = str(settings.worker_threads())
         env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": scratch, "TMPDIR": scratch,
                "TF_CPP_MIN_LOG_LEVEL": "3", "OMP_NUM_THREADS": threads, "TF_NUM_INTRAOP_THREADS": threads,
                "TF_NUM_INTEROP_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg",
@@ -513,7 +513,7 @@ class WorkerProcess:
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(command, pass_fds=(to_worker_r, from_worker_w), env=env, cwd="/",
                                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                            stderr=None if os.environ.get("MLKIT_SANDBOX_DEBUG") else log,
+                                            stderr=None if settings.sandbox_debug() else log,
                                             preexec_fn=_limit_child(limits, self.cgroup))
         os.close(to_worker_r)
         os.close(from_worker_w)

@@ -64,6 +64,27 @@ def extract_zip(path: Path, into: Path) -> None:
                 sink.write(data)
 
 
+def candidates(target: Path, slug: str) -> list[Path]:
+    """Where SLUG.py may sit in a target folder, in order of preference."""
+    return [
+        target / f"{slug}.py",
+        target / slug / f"{slug}.py",
+        target / "exercises" / slug / f"{slug}.py",
+    ]
+
+
+def find_submission(target: Path, slug: str) -> Path:
+    """The submission's SLUG.py in ``target``; found once by the parent and handed to the judge."""
+    from . import paths
+    from .errors import SubmissionMissing
+
+    for path in candidates(Path(target), slug):
+        if path.is_file():
+            return path
+    raise SubmissionMissing(f"no {slug}.py in {paths.relative(target)} "
+                            f"(looked for {slug}.py, {slug}/{slug}.py and exercises/{slug}/{slug}.py)")
+
+
 @contextlib.contextmanager
 def opened(path: Path | str) -> Iterator[Path]:
     """Yield a folder holding the submission's SLUG.py files: a zip is extracted to a temporary folder,
