@@ -91,7 +91,7 @@ def opened(path: Path | str) -> Iterator[Path]:
     and notebooks (SLUG.ipynb, e.g. nbgrader's submitted/STUDENT/ASSIGNMENT/) become SLUG.py."""
     with _as_folder(Path(path)) as folder:
         if not any(folder.rglob("*.py")) and any(folder.rglob("*.ipynb")):
-            from .notebook import notebooks_to_modules
+            from .ipynb import notebooks_to_modules
             converted = Path(tempfile.mkdtemp(prefix="submission-notebooks-"))
             try:
                 notebooks_to_modules(folder, converted)

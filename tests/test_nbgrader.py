@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from graders import manifest, notebook, runner
+from graders import ipynb, manifest, notebook, runner
 from graders.cli import main
 
 ASSIGNMENT = "ml-interview"
@@ -53,7 +53,7 @@ def autograded_course(root: Path, slugs: list[str]) -> tuple[Path, dict]:
 def kit_score(course: Path, student: str, slug: str, tmp_path: Path) -> float:
     folder = tmp_path / student
     folder.mkdir(exist_ok=True)
-    assert notebook.notebooks_to_modules(course / "submitted" / student, folder) >= 1
+    assert ipynb.notebooks_to_modules(course / "submitted" / student, folder) >= 1
     return runner.grade_exercise(manifest.get(slug), folder).score
 
 
@@ -75,7 +75,7 @@ def test_released_notebooks_hide_the_answer_and_the_hidden_tests(tmp_path):
     released = json.loads((course / "release" / ASSIGNMENT / "activations.ipynb").read_text(encoding="utf-8"))
     text = json.dumps(released)
     assert notebook.SOLUTION_BEGIN not in text and notebook.HIDDEN_BEGIN not in text
-    answer = notebook.answer_source(released)
+    answer = ipynb.answer_source(released)
     assert "raise NotImplementedError" in answer and "np.max(x, axis=axis, keepdims=True)" not in answer
 
 
