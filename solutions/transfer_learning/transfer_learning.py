@@ -36,10 +36,11 @@ def unfreeze_top(model, n_layers, lr=1e-5):
     import keras
 
     base = _base_of(model)
-    base.trainable = True
+    base.trainable = True  # has no effect on the layers' flags when the base is already trainable,
     with_weights = [layer for layer in base.layers if layer.weights]
-    for layer in with_weights[:max(len(with_weights) - n_layers, 0)]:
-        layer.trainable = False
+    first_unfrozen = max(len(with_weights) - n_layers, 0)
+    for index, layer in enumerate(with_weights):  # so set every weighted layer's flag, both ways
+        layer.trainable = index >= first_unfrozen
     # trainable flags take effect for training only after compile(); a small lr keeps the
     # pretrained features from being wiped out by the first large gradients
     model.compile(optimizer=keras.optimizers.Adam(lr), loss="sparse_categorical_crossentropy",
