@@ -9,6 +9,14 @@ Wrong answers this suite is built to catch (one line each):
 - BCE with from_logits=False on logits (000 #4 compiles a Dense(1) logit with 'binary_crossentropy')
 - d_loss / g_loss reported with the wrong definition (not BCE(1, D(real)) + BCE(0, D(fake)), BCE(1, D(G(z))))
 - a generator that does not move towards the data (never updated, or trained away from it)
+- contract (issue 10): models called without training=True in the step (checked on judge-made nets with
+  batch-norm, whose batch statistics make training=True and training=False differ); losses returned as
+  tensors instead of Python floats
+
+Point split (issue 10): the learning checks (both nets updated, both update directions, the batch-norm step,
+the generator moving to the data) carry 19 of 28 points; a train_step that takes no gradient step
+(tests/corpus/dcgan/mutant_no_gradient_step.diff) keeps only the architecture and reported-loss points:
+6.2/20 (0.31).
 
 Convergence sweep (reference, this file's protocol train_toy: latent 16, 30 steps, batch 16, Adam(1e-3,
 beta_1=0.5) for both nets; the target brightness is set 0.6 away from the fresh generator's mean, real pixels
@@ -64,6 +72,7 @@ def weights_changed(before, after):
 
 # ----------------------------------------------------------------------------- architecture
 
+@pytest.mark.clause("C1", "C9", probes="a 14x14 or 7x7 output, or no tanh (sigmoid, linear)")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("latent_dim", [16, 100])
 def test_generator_shape_and_range(learner, seeded, latent_dim):
@@ -83,6 +92,7 @@ def test_generator_shape_and_range(learner, seeded, latent_dim):
             f"reaches one half of [-1, 1] - the real images are scaled to [-1, 1], so use tanh, not sigmoid/relu")
 
 
+@pytest.mark.clause("C2", "C9", probes="a sigmoid on the logit, or a spatial output")
 @pytest.mark.points(2)
 def test_discriminator_outputs_one_logit(learner, seeded):
     call = "build_discriminator()"
@@ -102,6 +112,7 @@ def test_discriminator_outputs_one_logit(learner, seeded):
 
 # ----------------------------------------------------------------------------- one step on the learner's nets
 
+@pytest.mark.clause("C5", "C8", probes="an optimizer never applied, or applied to the wrong net")
 @pytest.mark.points(2)
 def test_train_step_updates_both_networks(learner, seeded):
     g = learner.build_generator(LATENT)
@@ -192,6 +203,7 @@ def tiny_step(learner, keras):
 CALL = "train_step(g, d, real, SGD(0.05) config, SGD(0.05) config, seed=13) on a Dense generator and a linear discriminator"
 
 
+@pytest.mark.clause("C4", "C5", probes="D's labels swapped, BCE on probabilities, or gradient ascent")
 @pytest.mark.points(3)
 def test_discriminator_step_direction(tiny_step):
     best = max(_cosine(tiny_step["dD"], e) for e in tiny_step["expected"]["dD"])
@@ -201,6 +213,7 @@ def test_discriminator_step_direction(tiny_step):
         f"minimises d_loss over d's variables")
 
 
+@pytest.mark.clause("C3", "C4", "C5", probes="G trained towards 'fake', or noise not from sample_noise(len(real), latent_dim, seed)")
 @pytest.mark.points(3)
 def test_generator_step_direction(tiny_step):
     best = max(_cosine(tiny_step["dG"], e) for e in tiny_step["expected"]["dG"])
@@ -210,6 +223,7 @@ def test_generator_step_direction(tiny_step):
         f"sample_noise(len(real), latent_dim, seed)")
 
 
+@pytest.mark.clause("C4", probes="losses defined otherwise, or reported after the update")
 @pytest.mark.points(1)
 def test_reported_losses(tiny_step):
     losses = assert_shape(np.asarray(tiny_step["result"], dtype=float), (2,), CALL)
@@ -248,7 +262,8 @@ def train_toy(module, seed):
     return start, target, distances
 
 
-@pytest.mark.points(4)
+@pytest.mark.clause("C10", "C8", probes="a generator that does not learn from the discriminator")
+@pytest.mark.points(8)
 @pytest.mark.convergence
 def test_generated_mean_moves_towards_the_data(learner, keras, train_seed, record_metric):
     keras.utils.set_random_seed(train_seed)
@@ -260,3 +275,97 @@ def test_generated_mean_moves_towards_the_data(learner, keras, train_seed, recor
         f"about {target:.2f} (the fresh generator's mean was {start:.2f}); every {CHECK} steps the generated mean was "
         f"{', '.join(f'{x:.2f}' for x in distances)} away from it, expected to come within {MAX_DISTANCE} "
         f"- the generator does not learn from the discriminator")
+
+
+# ----------------------------------------------------------------------------- contract: training=True, floats
+
+def bn_nets(keras):
+    """Judge-made nets with batch-norm: Dense -> BatchNormalization -> tanh generator, Flatten -> BatchNormalization
+    -> Dense discriminator. Their pre-activations are far from mean 0 / variance 1, so batch statistics
+    (training=True) and the fresh moving statistics (training=False) give very different outputs."""
+    layers = keras.layers
+    g = keras.Sequential([keras.Input((4,)), layers.Dense(28 * 28), layers.BatchNormalization(),
+                          layers.Activation("tanh"), layers.Reshape((28, 28, 1))])
+    d = keras.Sequential([keras.Input((28, 28, 1)), layers.Flatten(), layers.BatchNormalization(), layers.Dense(1)])
+    rng = np.random.default_rng(21)
+    g_weights = g.get_weights()
+    g_weights[0] = rng.normal(0, 2.0, (4, 784)).astype(np.float32)
+    g_weights[1] = rng.normal(1.5, 0.5, 784).astype(np.float32)
+    g.set_weights(g_weights)
+    d_weights = d.get_weights()
+    d_weights[-2] = rng.normal(0, 0.08, (784, 1)).astype(np.float32)
+    d_weights[-1] = np.array([0.2], np.float32)
+    d.set_weights(d_weights)
+    return g, d
+
+
+def _bn_expectation(keras, g_spec, d_spec, real, z, lr):
+    """Losses and D's update under every accepted schedule, models called with training=True."""
+    import tensorflow as tf
+    bce = keras.losses.BinaryCrossentropy(from_logits=True)
+
+    def d_loss_grads(g, d):
+        with tf.GradientTape() as tape:
+            rl, fl = d(real, training=True), d(g(z, training=True), training=True)
+            loss = bce(tf.ones_like(rl), rl) + bce(tf.zeros_like(fl), fl)
+        return float(loss), [-lr * np.asarray(x) for x in tape.gradient(loss, d.trainable_variables)]
+
+    def g_loss_grads(g, d):
+        with tf.GradientTape() as tape:
+            fl = d(g(z, training=True), training=True)
+            loss = bce(tf.ones_like(fl), fl)
+        return float(loss), [-lr * np.asarray(x) for x in tape.gradient(loss, g.trainable_variables)]
+
+    def moved(spec, delta):
+        model = rebuild(spec)
+        for variable, step in zip(model.trainable_variables, delta):
+            variable.assign(variable + step)
+        return model
+
+    dl0, dd0 = d_loss_grads(rebuild(g_spec), rebuild(d_spec))
+    gl0, dg0 = g_loss_grads(rebuild(g_spec), rebuild(d_spec))
+    gl1, _ = g_loss_grads(rebuild(g_spec), moved(d_spec, dd0))     # D first, then G against the updated D
+    dl1, dd1 = d_loss_grads(moved(g_spec, dg0), rebuild(d_spec))   # G first, then D on the updated G's fakes
+    return {"dD": [dd0, dd1], "d_loss": [dl0, dl1], "g_loss": [gl0, gl1]}
+
+
+def _trainable_part(spec_weights, model):
+    """The trainable weights of a judge-made net, in trainable_variables order (moving statistics left out)."""
+    trainable = {id(v) for v in model.trainable_variables}
+    return [w for w, v in zip(spec_weights, model.weights) if id(v) in trainable]
+
+
+BN_CALL = ("train_step(g, d, real, SGD(0.05) config, SGD(0.05) config, seed=17) on judge-made nets with "
+           "batch-norm")
+
+
+@pytest.mark.clause("C7", "C4", probes="the models called without training=True in the step (batch-norm in inference mode)")
+@pytest.mark.points(2)
+def test_step_calls_the_models_in_training_mode(learner, keras):
+    g_local, d_local = bn_nets(keras)
+    g_spec, d_spec = model_spec(g_local), model_spec(d_local)
+    g, d = learner.as_model(_packed(g_local)), learner.as_model(_packed(d_local))
+    real = np.random.default_rng(22).uniform(-1, 1, (16, 28, 28, 1)).astype(np.float32)
+    seed, lr = 17, 0.05
+    result = learner.train_step(g, d, real, sgd(lr), sgd(lr), seed)
+    z = np.random.default_rng(seed).standard_normal((16, 4)).astype(np.float32)
+    expected = _bn_expectation(keras, g_spec, d_spec, real, z, lr)
+    losses = assert_shape(np.asarray(result, dtype=float), (2,), BN_CALL)
+    ok = (any(np.isclose(losses[0], v, rtol=2e-3) for v in expected["d_loss"])
+          and any(np.isclose(losses[1], v, rtol=2e-3) for v in expected["g_loss"]))
+    assert ok, (f"called {BN_CALL}; the reported (d_loss, g_loss) = ({losses[0]:.4f}, {losses[1]:.4f}) are not the "
+                f"losses of the nets in training mode - call g and d with training=True in the step (batch-norm "
+                f"then uses the batch's statistics)")
+    got_dd = [a - b for a, b in zip(_trainable_part(model_spec(d)["weights"], d_local),
+                                    _trainable_part(d_spec["weights"], d_local))]
+    best = max(_cosine(got_dd, e) for e in expected["dD"])
+    assert best > 0.99, (f"called {BN_CALL}; the discriminator's update is not a gradient-descent step on d_loss with "
+                         f"the nets in training mode (cosine {best:.3f}) - call g and d with training=True")
+
+
+@pytest.mark.clause("C6", probes="losses returned as tensors or arrays instead of Python floats")
+def test_losses_are_python_floats(tiny_step):
+    result = tiny_step["result"]
+    assert len(result) == 2 and all(isinstance(v, (float, np.floating)) for v in result), (
+        f"called {CALL}; got ({', '.join(type(v).__name__ for v in result)}), expected two Python floats "
+        f"(float(d_loss), float(g_loss))")
