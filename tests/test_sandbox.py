@@ -70,3 +70,41 @@ def test_a_process_that_forgets_to_close_its_workers_leaves_nothing(tmp_path):
     folder, cgroup = out.stdout.split()
     assert folder.startswith("/") and not os.path.exists(folder), f"{folder} was left behind"
     assert cgroup == "None" or not os.path.exists(cgroup), f"{cgroup} was left behind"
+
+
+def test_the_judge_runs_under_its_own_memory_limit():
+    """A judge that tries to allocate beyond its limit fails instead of taking the machine's memory."""
+    import sys
+
+    from graders import runner
+
+    code, tail = runner.run_with_limit([sys.executable, "-c", "bytearray(3 * 1024 ** 3)"], 60, {}, memory_mb=1024)
+    assert code != 0 and "MemoryError" in tail
+    code, _ = runner.run_with_limit([sys.executable, "-c", "bytearray(100 * 1024 ** 2)"], 60, {}, memory_mb=1024)
+    assert code == 0
+
+
+def test_a_judge_killed_at_its_limit_leaves_no_scratch_or_cgroup(tmp_path, monkeypatch):
+    """The run folder and cgroup belong to the process that started the judge, which removes them even
+    when the judge (and the hanging worker under it) is SIGKILLed at the exercise's time limit."""
+    from graders import manifest, runner
+
+    created = []
+
+    class Recording(sandbox.RunScope):
+        def __init__(self) -> None:
+            super().__init__()
+            created.append((self.folder, self.cgroup))
+
+    monkeypatch.setattr(sandbox, "RunScope", Recording)
+    source = paths.solution_path("activations").read_text(encoding="utf-8")
+    (tmp_path / "activations.py").write_text(source + "\n\ndef softmax(x, axis=-1):\n    while True:\n        pass\n",
+                                             encoding="utf-8")
+    monkeypatch.setattr(manifest.Exercise, "timeout", property(lambda self: 4.0))  # below one call's limit
+    exercise = manifest.get("activations")
+    result = runner.grade_exercise(exercise, tmp_path, runner.RunOptions(secure=True, visible=False))
+    assert any(t.status.value == "timeout" for t in result.tests), [t.status for t in result.tests]
+    assert created
+    for folder, cgroup in created:
+        assert not folder.exists(), f"{folder} left behind"
+        assert cgroup is None or not cgroup.exists(), f"{cgroup} left behind"
