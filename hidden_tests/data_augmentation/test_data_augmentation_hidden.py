@@ -2,7 +2,10 @@
 
 Wrong answers this suite is built to catch (one line each):
 - RandomFlip("vertical") (or "horizontal_and_vertical"): the left/right mass test sees no mirror images
-- RandomRotation(15): the factor read as degrees, so images turn by up to 15 full turns (angle bound)
+- RandomRotation(15): the factor read as degrees; Keras 3 refuses it (ValueError), so nothing builds
+- RandomRotation(np.radians(15)) or another angle: the factor must be exactly 15/360 of a turn
+- an extra random layer (zoom, contrast, translation) beside the flip and the rotation
+- uint8 results truncated by the cast instead of rounded
 - no rotation layer, or a zero factor: the orientation spread of a rotated bar stays at 0
 - no flip at all: fraction of mirrored images is 0
 - Rescaling / normalisation inside the augmenter: not the identity at inference (training=False)
@@ -17,7 +20,7 @@ No convergence test here: every statistic is computed on a seeded batch, and the
 (fraction of mirrored images in [0.3, 0.7] for 200 images, rotation spread >= 4 degrees for a
 uniform +-15 degree draw whose standard deviation is 8.7 degrees, |angle| <= 18 degrees) hold
 for every seed 0..9 of the reference (sweep: mirrored fraction 0.43..0.56, angle std 8.1..9.3,
-max |angle| 14.6..15.0).
+max |angle| 14.6..15.0). The factor test's bound is exact (15/360 of a turn, within 1e-6).
 """
 import numpy as np
 import pytest
@@ -87,6 +90,7 @@ def augmented(learner, images, labels, seed, call):
 
 # ------------------------------------------------------------------ the augmenter model
 
+@pytest.mark.clause("C6", "C1", "C7", probes="a deterministic layer (rescaling, normalisation) in the augmenter")
 @pytest.mark.points(2)
 def test_augmenter_is_identity_at_inference(learner, keras_seeded):
     call = "build_augmenter(0) then model(x, training=False)"
@@ -98,6 +102,7 @@ def test_augmenter_is_identity_at_inference(learner, keras_seeded):
                         "normalisation belongs in the model, not in the augmentation pipeline")
 
 
+@pytest.mark.clause("C8", "C7", probes="no random layer active in training mode")
 def test_augmenter_changes_images_in_training_mode(learner, keras_seeded):
     judge = rebuild(learner.build_augmenter(0))
     x = left_block_images(32)
@@ -107,12 +112,14 @@ def test_augmenter_changes_images_in_training_mode(learner, keras_seeded):
         "called build_augmenter(0) then model(x, training=True); every image came back unchanged - no random layer is active"
 
 
+@pytest.mark.clause("C5", probes="trainable layers in the augmenter")
 def test_augmenter_holds_no_weights(learner, keras_seeded):
     spec = model_spec(learner.build_augmenter(0))
     assert spec["n_params"] == 0, (f"called build_augmenter(0); the augmenter has {spec['n_params']} weights, "
                                    f"expected 0 - it must be made of preprocessing layers only")
 
 
+@pytest.mark.clause("C2", "C14", probes="a vertical (or no) flip in the rebuilt augmenter")
 def test_augmenter_from_rebuilt_config_flips_left_right(learner, keras_seeded):
     judge = rebuild(learner.build_augmenter(3))
     frac = mirrored_fraction(np.asarray(judge(left_block_images(200), training=True)))
@@ -123,6 +130,7 @@ def test_augmenter_from_rebuilt_config_flips_left_right(learner, keras_seeded):
 
 # ------------------------------------------------------------------ augment_batch
 
+@pytest.mark.clause("C9", "C11", "C1", probes="dtype not restored, or float values leaving the input's range")
 @pytest.mark.parametrize("dtype,shape", [("float32", (5, 8, 8, 1)), ("float64", (4, 10, 7, 3)), ("uint8", (3, 9, 12, 3))])
 def test_shape_and_dtype_kept(learner, keras_seeded, dtype, shape):
     rng = np.random.default_rng(2)
@@ -140,6 +148,7 @@ def test_shape_and_dtype_kept(learner, keras_seeded, dtype, shape):
             f"called {call}; augmented values leave the input's range [{lo:.3f}, {hi:.3f}]"
 
 
+@pytest.mark.clause("C8", probes="augment_batch in inference mode (predict, training=False)")
 @pytest.mark.points(2)
 def test_augment_batch_actually_augments(learner, keras_seeded):
     images = left_block_images(64)
@@ -151,6 +160,7 @@ def test_augment_batch_actually_augments(learner, keras_seeded):
                            f"training mode (model.predict and training=False are the identity)")
 
 
+@pytest.mark.clause("C2", "C14", probes="a vertical flip, or no flip")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("seed", [0, 7])
 def test_flip_is_left_right_about_half_the_time(learner, keras_seeded, seed):
@@ -163,6 +173,7 @@ def test_flip_is_left_right_about_half_the_time(learner, keras_seeded, seed):
                                 f"mirrored left-right, expected about half - check that a horizontal flip is applied")
 
 
+@pytest.mark.clause("C3", "C14", probes="no rotation, or a factor in degrees or radians")
 @pytest.mark.points(2)
 def test_rotation_is_applied_within_15_degrees(learner, keras_seeded):
     images = bar_images(200)
@@ -177,6 +188,7 @@ def test_rotation_is_applied_within_15_degrees(learner, keras_seeded):
         f"RandomRotation's factor is a fraction of a full turn, not degrees")
 
 
+@pytest.mark.clause("C9", "C12", probes="images reordered without their labels, or labels changed")
 @pytest.mark.points(2)
 def test_labels_untouched_and_images_stay_paired(learner, keras_seeded):
     n = 40
@@ -192,6 +204,7 @@ def test_labels_untouched_and_images_stay_paired(learner, keras_seeded):
                     why="images were reordered without their labels", show_expected=False)
 
 
+@pytest.mark.clause("C12", probes="one-hot labels converted to ids")
 def test_one_hot_labels_come_back_unchanged(learner, keras_seeded):
     images = np.random.default_rng(5).random((6, 8, 8, 1)).astype(np.float32)
     labels = np.eye(4, dtype=np.float32)[[0, 3, 1, 2, 2, 0]]
@@ -200,6 +213,7 @@ def test_one_hot_labels_come_back_unchanged(learner, keras_seeded):
     assert_equal(labels_out, labels, call + " (labels)", why="labels must come back exactly as given, in the same form")
 
 
+@pytest.mark.clause("C4", "C13", probes="seed ignored, or one augmenter reused across calls")
 def test_seed_makes_it_reproducible(learner, keras_seeded):
     images = np.random.default_rng(6).random((16, 10, 10, 1)).astype(np.float32)
     labels = np.arange(16)
@@ -209,3 +223,50 @@ def test_seed_makes_it_reproducible(learner, keras_seeded):
     assert_allclose(b, a, call + " twice", atol=1e-6, why="pass the seed to every random layer", show_expected=False)
     c, _ = augmented(learner, images, labels, 6, call_repr("augment_batch", images, labels, seed=6))
     assert not np.allclose(a, c), "called augment_batch with seed=5 and seed=6; got the same batch - the seed is not used"
+
+
+# ------------------------------------------------------------------ the layers themselves
+
+RANDOM_LAYERS = {"RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast",
+                 "RandomBrightness", "RandomCrop", "RandomHeight", "RandomWidth"}
+
+
+@pytest.mark.clause("C2", probes="another layer beside the flip and the rotation")
+def test_exactly_a_horizontal_flip_and_a_rotation(learner, keras_seeded):
+    call = "build_augmenter(0)"
+    layers = [layer for layer in model_spec(learner.build_augmenter(0))["layers"]
+              if layer["class_name"] != "InputLayer"]
+    names = sorted(layer["class_name"] for layer in layers)
+    assert names == ["RandomFlip", "RandomRotation"], (
+        f"called {call}; the augmenter's layers are {names}, expected exactly a RandomFlip and a RandomRotation")
+    mode = next(layer["config"].get("mode") for layer in layers if layer["class_name"] == "RandomFlip")
+    assert mode == "horizontal", f"called {call}; RandomFlip has mode {mode!r}, expected 'horizontal' (left-right)"
+
+
+@pytest.mark.clause("C3", probes="RandomRotation's factor given in degrees or radians instead of a fraction of a turn")
+def test_rotation_factor_is_15_degrees_as_a_fraction_of_a_turn(learner, keras_seeded):
+    # The statement's claim about the installed Keras: a factor in degrees does not even build.
+    with pytest.raises(ValueError):
+        keras_seeded.layers.RandomRotation(15)
+        pytest.fail("kit error: the installed Keras accepts RandomRotation(15); update the statement's trap")
+    call = "build_augmenter(0)"
+    rotations = [layer["config"] for layer in model_spec(learner.build_augmenter(0))["layers"]
+                 if layer["class_name"] == "RandomRotation"]
+    assert rotations, f"called {call}; the augmenter has no RandomRotation layer"
+    factor = np.atleast_1d(np.asarray(rotations[0]["factor"], dtype=np.float64))
+    bounds = (-factor[0], factor[0]) if factor.size == 1 else (factor[0], factor[1])
+    assert np.allclose(bounds, (-MAX_DEGREES / 360, MAX_DEGREES / 360), atol=1e-6), (
+        f"called {call}; RandomRotation turns by {360 * bounds[0]:.3g} to {360 * bounds[1]:.3g} degrees, expected "
+        f"uniformly within +-{MAX_DEGREES:g} - its factor is a fraction of a full turn, not degrees or radians")
+
+
+@pytest.mark.clause("C10", probes="integer images truncated by the cast instead of rounded")
+def test_integer_images_are_rounded(learner, keras_seeded):
+    images = np.random.default_rng(8).integers(0, 256, (6, 11, 9, 1)).astype(np.uint8)
+    labels = np.arange(6)
+    call = call_repr("augment_batch", images, labels, seed=3)
+    as_uint8, _ = augmented(learner, images, labels, 3, call)
+    as_float, _ = augmented(learner, images.astype(np.float32), labels, 3, call.replace("uint8", "float32"))
+    assert_equal(as_uint8, np.clip(np.round(as_float), 0, 255).astype(np.uint8),
+                 call + ", compared with the same images as float32", show_expected=False,
+                 why="round the float32 result (254.7 -> 255), clip it into 0..255, then cast back to uint8")
