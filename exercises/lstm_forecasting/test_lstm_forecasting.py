@@ -17,6 +17,7 @@ def seeded():
     keras.utils.set_random_seed(0)
 
 
+@pytest.mark.clause("C1", "C2")
 def test_make_windows_small_example(learner):
     series = np.arange(5.0)
     call = call_repr("make_windows", series, 3)
@@ -25,6 +26,7 @@ def test_make_windows_small_example(learner):
     assert_allclose(y, [[3.0], [4.0]], call + " y")
 
 
+@pytest.mark.clause("C1")
 def test_make_windows_horizon(learner):
     series = np.arange(6.0)
     call = call_repr("make_windows", series, 2, horizon=3)
@@ -33,6 +35,7 @@ def test_make_windows_horizon(learner):
     assert_allclose(y, [[4.0], [5.0]], call + " y")
 
 
+@pytest.mark.clause("C5")
 def test_build_lstm_shapes_and_loss(learner, seeded):
     call = "build_lstm(12, 8)"
     spec = model_spec(learner.build_lstm(12, 8))
@@ -41,6 +44,7 @@ def test_build_lstm_shapes_and_loss(learner, seeded):
     assert compiled_loss(spec) is not None, f"called {call}; the model is not compiled"
 
 
+@pytest.mark.clause("C9")
 def test_forecast_shape(learner, seeded):
     model = learner.build_lstm(4, 3)
     history = np.sin(np.arange(10.0))
