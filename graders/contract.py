@@ -142,7 +142,3 @@ def report(slug: str) -> ContractReport:
             unmarked += missing
     return ContractReport(slug, clauses, tests, unmarked)
 
-
-def has_contract(slug: str) -> bool:
-    statement = paths.statement(slug)
-    return statement.is_file() and bool(parse_clauses(statement.read_text(encoding="utf-8")))

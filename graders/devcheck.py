@@ -57,8 +57,7 @@ def structure_problems(exercise: Exercise) -> list[str]:
         found = banned.find_banned(solution.read_text(encoding="utf-8"), exercise.banned)
         if found:
             problems.append(f"{paths.relative(solution)} line {found[0].line} uses banned {found[0].name}")
-    if contract.has_contract(slug):  # becomes required once every statement has its Contract section
-        problems += contract.report(slug).problems()
+    problems += contract.report(slug).problems()  # every clause enforced, every hidden test marked
     for test_file in [paths.visible_tests(slug), *hidden]:
         if test_file.is_file() and re.search(r"^\s*(from|import)\s+(solutions|exercises)\b",
                                              test_file.read_text(encoding="utf-8"), re.M):
