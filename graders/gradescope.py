@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import time
 import traceback
@@ -43,18 +42,6 @@ exit 0
 """
 
 
-def kit_files(root: Path) -> list[Path]:
-    """The kit's tracked files needed to grade (no tests of the kit itself, no caches)."""
-    try:
-        listed = subprocess.run(["git", "-C", str(root), "ls-files", *KIT_PARTS], capture_output=True, text=True,
-                                check=True, timeout=30).stdout.splitlines()
-        files = [root / line for line in listed]
-    except (OSError, subprocess.SubprocessError):
-        files = [p for part in KIT_PARTS for p in ([root / part] if (root / part).is_file()
-                                                   else sorted((root / part).rglob("*")))]
-    return [f for f in files if f.is_file() and "__pycache__" not in f.parts]
-
-
 def build_autograder(out: Path, slugs: list[str]) -> Path:
     """Write the autograder zip for ``slugs``; returns its path."""
     from . import paths
@@ -66,7 +53,7 @@ def build_autograder(out: Path, slugs: list[str]) -> Path:
             info = zipfile.ZipInfo(name)
             info.external_attr = 0o755 << 16
             archive.writestr(info, text)
-        for path in kit_files(paths.ROOT):
+        for path in paths.kit_files(KIT_PARTS):
             archive.write(path, f"kit/{path.relative_to(paths.ROOT)}")
         archive.writestr(f"kit/{CONFIG}", json.dumps({"exercises": slugs}, indent=2) + "\n")
     return out

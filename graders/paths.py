@@ -44,3 +44,19 @@ def relative(path: Path | str) -> str:
         return str(p.resolve().relative_to(ROOT))
     except ValueError:
         return str(p)
+
+
+def kit_files(parts: tuple[str, ...]) -> list[Path]:
+    """The kit's files under ``parts`` (folders or files at the root): git's tracked files when this
+    is a checkout, else what is on disk; never caches or packaging metadata."""
+    import subprocess
+
+    try:
+        listed = subprocess.run(["git", "-C", str(ROOT), "ls-files", *parts], capture_output=True, text=True,
+                                check=True, timeout=30).stdout.splitlines()
+        files = [ROOT / name for name in listed]
+    except (OSError, subprocess.SubprocessError):
+        files = [p for part in parts for p in ([ROOT / part] if (ROOT / part).is_file()
+                                               else sorted((ROOT / part).rglob("*")))]
+    return [f for f in files if f.is_file() and "__pycache__" not in f.parts
+            and f.suffix not in (".pyc", ".pyo") and ".egg-info" not in str(f)]

@@ -9,7 +9,6 @@ runs the visible tests and says that the hidden ones live with the instructor.
 from __future__ import annotations
 
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -17,7 +16,6 @@ from . import paths
 
 MARKER = "RELEASE"  # present at the root of a student bundle
 PARTS = ("graders", "exercises", "grade.py", "pyproject.toml", "conftest.py")
-SKIPPED = ("__pycache__", ".egg-info", ".pyc", ".pyo")
 
 README = """# ML interview exercises
 
@@ -42,23 +40,12 @@ def is_release() -> bool:
     return (paths.ROOT / MARKER).exists()
 
 
-def bundle_files(root: Path) -> list[Path]:
-    try:
-        listed = subprocess.run(["git", "-C", str(root), "ls-files", *PARTS], capture_output=True, text=True,
-                                check=True, timeout=30).stdout.splitlines()
-        files = [root / name for name in listed]
-    except (OSError, subprocess.SubprocessError):
-        files = [p for part in PARTS for p in ([root / part] if (root / part).is_file()
-                                               else sorted((root / part).rglob("*")))]
-    return [f for f in files if f.is_file() and not any(s in str(f) for s in SKIPPED)]
-
-
 def build_release(out: Path) -> tuple[Path, Path]:
     """Write the bundle as the folder ``out`` and the archive ``out``.zip; returns both."""
     out = Path(out).resolve()
     if out.exists():
         shutil.rmtree(out)
-    for path in bundle_files(paths.ROOT):
+    for path in paths.kit_files(PARTS):
         target = out / path.relative_to(paths.ROOT)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, target)
