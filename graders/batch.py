@@ -70,11 +70,6 @@ def grade_one(submission: Submission, slug: str, options: runner.RunOptions) -> 
     return result
 
 
-def grade_one_as_data(submission: Submission, slug: str, options: runner.RunOptions) -> dict:
-    """grade_one for a remote job: the result as plain data (what crosses to the caller)."""
-    return grade_one(submission, slug, options).to_dict(instructor=True)
-
-
 def write_json(path: Path, results: Results) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
@@ -120,14 +115,14 @@ def run_batch(folder: Path, out: Path, slugs: list[str] | None = None, workers: 
                 on_done(submission.student, graded[submission.student], True)
             continue
         pending[submission.student] = {}
-        work += [jobs.Job(f"{submission.student}/{slug}", grade_one_as_data, (submission, slug, options))
+        work += [jobs.Job(f"{submission.student}/{slug}", grade_one, (submission, slug, options))
                  for slug in slugs]
     submitted = {job.key: job.args[0] for job in work}
 
-    def finished(job: jobs.Job, value: dict) -> None:
+    def finished(job: jobs.Job, result: ExerciseResult) -> None:
         submission = submitted[job.key]
         done = pending[submission.student]
-        done[job.args[1]] = ExerciseResult.from_dict(value)
+        done[job.args[1]] = result
         if len(done) < len(slugs):
             return
         results = Results([done[slug] for slug in slugs],
