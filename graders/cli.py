@@ -37,6 +37,11 @@ def check_slugs(slugs: tuple[str, ...]) -> list[str]:
     return list(slugs)
 
 
+def exercise_list_option(text: str) -> list[str]:
+    """The slugs of a comma-separated --exercises value (checked); all exercises when it is empty."""
+    return check_slugs(tuple(s.strip() for s in text.split(",") if s.strip())) or manifest.slugs()
+
+
 def current_exercise() -> str:
     """The first exercise (in manifest order) whose last run did not pass."""
     done = state.load()["exercises"]
@@ -222,7 +227,7 @@ def batch(submissions_dir: Path, out: Path, exercise_list: str, workers: int, se
     if missing:
         err_console.print("[yellow]weak sandbox accepted; missing: " + escape("; ".join(missing)) + "[/yellow]")
 
-    slugs = check_slugs(tuple(s.strip() for s in exercise_list.split(",") if s.strip())) or None
+    slugs = exercise_list_option(exercise_list)
     students = batch_module.find_submissions(submissions_dir)
     if not students:
         raise click.ClickException(f"no submissions in {submissions_dir} (expected one folder or .zip per student)")
@@ -349,7 +354,7 @@ def export_gradescope(out: Path, exercise_list: str) -> None:
     """Write a Gradescope autograder zip (setup.sh, run_autograder) that grades in secure mode."""
     from . import gradescope
 
-    slugs = list(check_slugs(tuple(s.strip() for s in exercise_list.split(",") if s.strip()))) or manifest.slugs()
+    slugs = exercise_list_option(exercise_list)
     path = gradescope.build_autograder(out, slugs)
     console.print(f"wrote {path} ({len(slugs)} exercises): upload it as the assignment's autograder")
 
@@ -362,7 +367,7 @@ def export_github_classroom(out: Path, kit_repo: str, exercise_list: str) -> Non
     """Write OUT/.github/workflows/classroom.yml: grade each exercise, report partial credit to Classroom."""
     from . import github_classroom
 
-    slugs = list(check_slugs(tuple(s.strip() for s in exercise_list.split(",") if s.strip()))) or manifest.slugs()
+    slugs = exercise_list_option(exercise_list)
     path = github_classroom.write_workflow(out, slugs, kit_repo)
     console.print(f"wrote {path}: commit it to the assignment's template repository and add a KIT_TOKEN secret "
                   f"that can read {escape(kit_repo)}")
@@ -376,7 +381,7 @@ def export_nbgrader(course: Path, exercise_list: str, assignment: str) -> None:
     """Write an nbgrader course: nbgrader_config.py and source/ASSIGNMENT/SLUG.ipynb per exercise."""
     from . import notebook
 
-    slugs = list(check_slugs(tuple(s.strip() for s in exercise_list.split(",") if s.strip()))) or manifest.slugs()
+    slugs = exercise_list_option(exercise_list)
     written = notebook.write_course(course, slugs, assignment)
     console.print(f"wrote {len(written)} notebooks under {course / 'source' / assignment}; then, in {course}: "
                   f"nbgrader generate_assignment {assignment} && nbgrader autograde {assignment}")
