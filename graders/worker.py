@@ -26,7 +26,9 @@ BLOCKED_EVENTS = frozenset({
     "ctypes.dlopen", "ctypes.dlsym", "ctypes.call_function", "ctypes.cdata",
     "gc.get_objects", "gc.get_referrers", "gc.get_referents",
 })
-PATH_READ_EVENTS = frozenset({"os.listdir", "os.scandir", "glob.glob", "os.chdir", "shutil.copyfile", "shutil.copytree"})
+# glob and shutil work through os.scandir/os.listdir and open, so a refusal reaches them as the OSError they
+# already handle (glob then finds nothing), exactly as a kernel refusal would
+PATH_READ_EVENTS = frozenset({"os.listdir", "os.scandir", "os.chdir"})
 PATH_WRITE_EVENTS = frozenset({"os.remove", "os.rmdir", "os.mkdir", "os.rename", "os.symlink", "os.link",
                                "os.chmod", "os.chown", "os.truncate", "os.utime", "os.mkfifo", "os.mknod",
                                "shutil.rmtree", "shutil.move", "os.setxattr", "os.removexattr"})
