@@ -224,8 +224,11 @@ def banned_locations(banned: list[str], preload: list[str]) -> list[tuple[str, b
 
 # ------------------------------------------------------------------ run folder and cgroup, owned by the caller
 
+RUN_PREFIX = "mlkit-run-"  # then the owner's pid: mlkit-run-PID-...
+
+
 def _private_run_dir() -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="mlkit-run-"))
+    folder = Path(tempfile.mkdtemp(prefix=f"{RUN_PREFIX}{os.getpid()}-"))
     os.chmod(folder, 0o711)  # workers (other uids) reach their own scratch folder, cannot list the others
     return folder
 
@@ -273,17 +276,44 @@ def kill_cgroup_tree(group: Path, attempts: int = 50) -> None:
         time.sleep(0.05)
 
 
+def _owner_is_gone(name: str) -> bool:
+    """Is the process that made run folder / cgroup ``name`` (mlkit-run-PID-...) no longer running?"""
+    pid = name[len(RUN_PREFIX):].split("-", 1)[0]
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def remove_orphaned_runs() -> None:
+    """Run folders and cgroups whose owner was killed outright (SIGKILL leaves no chance to clean up,
+    e.g. a Dask worker lost mid-batch) are removed by the next run on the machine."""
+    if PIDS_CGROUP.is_dir():
+        for group in PIDS_CGROUP.glob(f"{RUN_PREFIX}*"):
+            if _owner_is_gone(group.name):
+                kill_cgroup_tree(group, attempts=5)
+    for folder in Path(tempfile.gettempdir()).glob(f"{RUN_PREFIX}*"):
+        if _owner_is_gone(folder.name):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 class RunScope:
     """A run folder and pids cgroup for one judge, removed with everything in them when the judge ends.
 
     The process that starts the judge owns them, so a judge killed at its limit leaves nothing behind."""
 
     def __init__(self) -> None:
+        remove_orphaned_runs()
         self.folder = _private_run_dir()
         self.cgroup: Path | None = None
         if pids_cgroup_available():
             try:
-                self.cgroup = PIDS_CGROUP / f"mlkit-run-{uuid.uuid4().hex[:12]}"
+                self.cgroup = PIDS_CGROUP / f"{RUN_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:12]}"
                 self.cgroup.mkdir()
             except OSError:
                 self.cgroup = None
@@ -320,7 +350,7 @@ def run_cgroup() -> Path | None:
         return None
     if _OWN_RUN_CGROUP is None or not _OWN_RUN_CGROUP.is_dir():
         try:
-            _OWN_RUN_CGROUP = PIDS_CGROUP / f"mlkit-run-{uuid.uuid4().hex[:12]}"
+            _OWN_RUN_CGROUP = PIDS_CGROUP / f"{RUN_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:12]}"
             _OWN_RUN_CGROUP.mkdir()
         except OSError:
             return None

@@ -108,3 +108,27 @@ def test_a_judge_killed_at_its_limit_leaves_no_scratch_or_cgroup(tmp_path, monke
     for folder, cgroup in created:
         assert not folder.exists(), f"{folder} left behind"
         assert cgroup is None or not cgroup.exists(), f"{cgroup} left behind"
+
+
+def test_runs_whose_owner_was_killed_outright_are_removed_by_the_next_one(tmp_path):
+    """A process SIGKILLed while grading (a lost Dask worker) cannot clean up: the next run does."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    folder = Path(tempfile.gettempdir()) / f"{sandbox.RUN_PREFIX}{gone.pid}-stale"
+    (folder / "worker-x").mkdir(parents=True)
+    group = sandbox.PIDS_CGROUP / f"{sandbox.RUN_PREFIX}{gone.pid}-stale"
+    if sandbox.pids_cgroup_available():
+        (group / "mlkit-child").mkdir(parents=True)
+    alive = Path(tempfile.gettempdir()) / f"{sandbox.RUN_PREFIX}{os.getpid()}-alive"
+    alive.mkdir()
+    try:
+        with sandbox.RunScope():
+            pass
+        assert not folder.exists() and not group.exists()
+        assert alive.exists(), "a run whose owner still runs must be left alone"
+    finally:
+        alive.rmdir()
