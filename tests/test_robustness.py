@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from adversarial.attacks import ATTACKS
 from graders import batch, paths, runner, secure
 from graders.errors import LearnerTimeout, ProtocolViolation
 from graders.results import ExerciseResult, Results, Status, TestResult
@@ -29,17 +30,7 @@ HOSTILE = "\ud800 [bold red]x\x1b[31m"
 RAISES_HOSTILE = f"def softmax(x, axis=-1):\n    raise ValueError({HOSTILE!r})\n"
 
 # Writes the start of a reply frame on every pipe it can write to (the protocol's is one), then stalls.
-HALF_FRAME = """
-def softmax(x, axis=-1):
-    import os, stat, struct, time
-    for fd in range(3, 64):
-        try:
-            if stat.S_ISFIFO(os.fstat(fd).st_mode):
-                os.write(fd, struct.pack(">I", 1000) + b'{"op": "res')
-        except OSError:
-            pass
-    time.sleep(600)
-"""
+HALF_FRAME = next(a.snippet for a in ATTACKS if a.name == "half_written_frame")
 
 # Replaces the worker's encoder so that softmax's reply is a 1-character string in a 1 GB dtype.
 DECODER_BOMB = """
