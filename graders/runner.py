@@ -51,6 +51,7 @@ def subprocess_env(extra: dict | None = None, threads: int | None = None) -> dic
     env["PYTHONPATH"] = os.pathsep.join([str(paths.ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env["COLUMNS"] = "120"  # the judge's output tail reads the same on every terminal and CI runner
     env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # conftest.py loads graders.plugin; third-party plugins cost seconds
     env.setdefault("OPENBLAS_NUM_THREADS", "1")  # small matrix products are slower multi-threaded under load
     if settings.WORKER_THREADS in env:  # several runs at once: share the cores instead of oversubscribing them
@@ -67,7 +68,7 @@ def pytest_command(exercise: Exercise, target: Path, results_file: Path, options
         suites.append(str(paths.visible_tests(exercise.slug)))
     if options.hidden:
         suites.append(str(paths.hidden_tests(exercise.slug)))
-    command = [sys.executable, "-m", "pytest", *suites, "-q", "--tb=no", "--no-header", "-p", "no:cacheprovider",
+    command = [sys.executable, "-m", "pytest", *suites, "-q", "--tb=no", "-rN", "--no-header", "-p", "no:cacheprovider",
                "--rootdir", str(paths.ROOT), "-o", "addopts=--import-mode=importlib",
                "--grader-target", str(target), "--grader-mode", "secure" if options.secure else "local",
                "--grader-results", str(results_file),
