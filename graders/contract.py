@@ -9,8 +9,9 @@ one per bullet, each starting with its bold id::
     - **C2** A label other than 0/1 raises `ValueError`.
 
 Tests declare what they enforce with ``@pytest.mark.clause("C1", "C2")``, and
-may say in one learner-facing line what mistake they probe:
-``@pytest.mark.clause("C2", probes="labels outside {0, 1} accepted")``.
+say in one learner-facing line what mistake they probe, and which topic of
+graders/topics.py a learner should study when they fail (every hidden test must):
+``@pytest.mark.clause("C2", probes="labels outside {0, 1} accepted", topic="input validation")``.
 Markers are read from the test files' syntax (no import, no TensorFlow), on
 test functions, test classes and a module's ``pytestmark``.
 """
@@ -18,10 +19,11 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import paths
+from .topics import TOPICS
 
 HEADING = re.compile(r"^##\s+Contract\s*$")
 CLAUSE = re.compile(r"^\s*[-*]\s+\*\*(C\d+)\*\*\s*(.*)$")
@@ -38,6 +40,8 @@ class Enforcement:
     test: str  # file::name
     clauses: tuple[str, ...]
     probes: str = ""
+    topic: str = ""
+    hidden: bool = True
 
 
 @dataclass
@@ -68,7 +72,19 @@ class ContractReport:
                     for c in self.unenforced]
         problems += [f"{test} cites clause {clause}, which {statement} does not have" for test, clause in self.unknown]
         problems += [f"{test} declares no clause: mark it @pytest.mark.clause(...)" for test in self.unmarked]
+        for test in (t for t in self.tests if t.hidden):
+            if not test.probes:
+                problems.append(f"{test.test} says nothing of what it probes: add probes=\"...\" (one learner-facing line)")
+            if test.topic not in TOPICS:
+                problems.append(f"{test.test} has topic {test.topic!r}, not one of graders/topics.py: add topic=\"...\" "
+                                f"({', '.join(TOPICS)})" if test.topic else
+                                f"{test.test} names no topic: add topic=\"...\" (one of graders/topics.py)")
         return problems
+
+    def probe(self, test_name: str) -> Enforcement | None:
+        """The enforcement record of ``file::name`` (parametrised ids and classes resolved)."""
+        base = test_name.split("[", 1)[0]
+        return next((t for t in self.tests if t.test == base), None)
 
 
 def parse_clauses(text: str) -> list[Clause]:
@@ -89,17 +105,19 @@ def parse_clauses(text: str) -> list[Clause]:
     return clauses
 
 
-def _clause_marker(node: ast.expr) -> tuple[tuple[str, ...], str] | None:
-    """(ids, probes) of a ``pytest.mark.clause(...)`` expression, or None."""
+def _keyword(node: ast.Call, name: str) -> str:
+    return str(next((k.value.value for k in node.keywords if k.arg == name and isinstance(k.value, ast.Constant)), ""))
+
+
+def _clause_marker(node: ast.expr) -> tuple[tuple[str, ...], str, str] | None:
+    """(ids, probes, topic) of a ``pytest.mark.clause(...)`` expression, or None."""
     if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "clause"):
         return None
     ids = tuple(a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str))
-    probes = next((k.value.value for k in node.keywords
-                   if k.arg == "probes" and isinstance(k.value, ast.Constant)), "")
-    return ids, str(probes)
+    return ids, _keyword(node, "probes"), _keyword(node, "topic")
 
 
-def _markers(expression: ast.expr) -> list[tuple[tuple[str, ...], str]]:
+def _markers(expression: ast.expr) -> list[tuple[tuple[str, ...], str, str]]:
     items = expression.elts if isinstance(expression, (ast.List, ast.Tuple)) else [expression]
     return [m for m in map(_clause_marker, items) if m]
 
@@ -119,9 +137,10 @@ def file_enforcements(path: Path) -> tuple[list[Enforcement], list[str]]:
             elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) and child.name.startswith("test"):
                 markers = inherited + [m for d in child.decorator_list for m in _markers(d)]
                 name = f"{paths.relative(path)}::{prefix}{child.name}"
-                ids = tuple(dict.fromkeys(i for ids, _ in markers for i in ids))
+                ids = tuple(dict.fromkeys(i for ids, _, _ in markers for i in ids))
                 if ids:
-                    found.append(Enforcement(name, ids, next((p for _, p in markers if p), "")))
+                    found.append(Enforcement(name, ids, next((p for _, p, _ in reversed(markers) if p), ""),
+                                             next((t for _, _, t in reversed(markers) if t), "")))
                 else:
                     unmarked.append(name)
     visit(tree, module_level, "")
@@ -137,7 +156,7 @@ def report(slug: str) -> ContractReport:
     visible = [paths.visible_tests(slug)] if paths.visible_tests(slug).is_file() else []
     for test_file in visible + hidden:
         found, missing = file_enforcements(test_file)
-        tests += found
+        tests += [replace(t, hidden=test_file in hidden) for t in found]
         if test_file in hidden:
             unmarked += missing
     return ContractReport(slug, clauses, tests, unmarked)
