@@ -47,8 +47,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_LEARNER_FILES] = {}
     config.addinivalue_line("markers", "points(n): weight of a test in its exercise's score (default 1)")
     config.addinivalue_line("markers", "convergence: a training test whose threshold comes from a seed sweep")
-    config.addinivalue_line("markers", "clause(*ids, probes=''): the statement's Contract clauses this test "
-                                       "enforces, and the mistake it probes in one learner-facing line")
+    config.addinivalue_line("markers", "clause(*ids, probes='', topic=''): the statement's Contract clauses this "
+                                       "test enforces, the mistake it probes in one learner-facing line, and "
+                                       "its topic (graders/topics.py)")
     path = config.getoption("--grader-results", default=None)
     if path:
         config.pluginmanager.register(Recorder(Path(path)), "grader-recorder")
@@ -144,6 +145,23 @@ def record_metric(request: pytest.FixtureRequest):
             recorder.write_event({"event": "metric", "nodeid": request.node.nodeid, "name": name,
                                   "value": float(value), "threshold": float(threshold),
                                   "higher_is_better": bool(higher_is_better)})
+    return record
+
+
+SERIES_LIMIT = 500  # points kept of one series (longer ones are thinned evenly)
+
+
+@pytest.fixture
+def record_series(request: pytest.FixtureRequest):
+    """record_series(name, values): a curve (losses per epoch, returns per episode) for reports."""
+    def record(name: str, values) -> None:
+        recorder = request.config.pluginmanager.get_plugin("grader-recorder")
+        points = [float(v) for v in values]
+        if len(points) > SERIES_LIMIT:
+            step = len(points) / SERIES_LIMIT
+            points = [points[int(i * step)] for i in range(SERIES_LIMIT)]
+        if recorder is not None:
+            recorder.write_event({"event": "series", "nodeid": request.node.nodeid, "name": name, "values": points})
     return record
 
 
@@ -254,6 +272,13 @@ def points_of(item: pytest.Item) -> float:
     return float(marker.args[0]) if marker and marker.args else 1.0
 
 
+def probe_of(item: pytest.Item) -> dict[str, str]:
+    """What a test probes and its topic, from its clause markers (the closest that says so wins)."""
+    markers = list(item.iter_markers("clause"))
+    return {key: str(next((m.kwargs[key] for m in markers if m.kwargs.get(key)), ""))
+            for key in ("probes", "topic")}
+
+
 class Recorder:
     """Writes JSON lines: one 'collected' event, then one 'result' per test."""
 
@@ -267,8 +292,8 @@ class Recorder:
             fh.write(json.dumps(event) + "\n")
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        tests = [{"nodeid": i.nodeid, "name": i.name, "points": points_of(i), "visibility": visibility_of(i)}
-                 for i in session.items]
+        tests = [{"nodeid": i.nodeid, "name": i.name, "points": points_of(i), "visibility": visibility_of(i),
+                  **probe_of(i)} for i in session.items]
         self.write_event({"event": "collected", "tests": tests})
 
     def pytest_collectreport(self, report) -> None:

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-SCHEMA_VERSION = 2  # v2: test ids, weights, metrics, detail; exercise adjustments; run metadata
+SCHEMA_VERSION = 3  # v2: test ids, weights, metrics, detail; exercise adjustments; run metadata
+#                    v3: what each test probes, its topic, and the curves it recorded (series)
 
 # Terminal escape sequences (CSI, OSC, and any other ESC + one character), then lone code points
 # that could not be written as UTF-8 (surrogates) or that move the cursor / reorder text.
@@ -55,7 +56,7 @@ class Status(str, Enum):
 @dataclass
 class TestResult(_CleanText):
     __test__ = False  # not a pytest test class
-    _TEXT = ("name", "message", "detail")
+    _TEXT = ("name", "message", "detail", "probes", "topic")
 
     name: str
     status: Status
@@ -67,6 +68,9 @@ class TestResult(_CleanText):
     weight: float = 1.0  # the test's points marker; max_score is its share of the exercise's points
     metrics: dict[str, float] = field(default_factory=dict)  # what record_metric reported
     detail: str = ""  # instructor-only (e.g. the judge's output); never shown to learners
+    probes: str = ""  # the mistake this test catches, in one learner-facing line
+    topic: str = ""  # graders/topics.py: what to study when it fails
+    series: dict[str, list[float]] = field(default_factory=dict)  # what record_series reported (curves)
 
     @property
     def score(self) -> float:
@@ -84,6 +88,9 @@ class TestResult(_CleanText):
             "message": self.message,
             "duration": round(self.duration, 3),
             "metrics": self.metrics,
+            "probes": self.probes,
+            "topic": self.topic,
+            "series": self.series,
         }
         if instructor:
             data["detail"] = self.detail
@@ -93,10 +100,12 @@ class TestResult(_CleanText):
     def from_dict(cls, d: dict) -> "TestResult":
         visibility = "hidden" if d.get("visibility") == "hidden" else "visible"
         metrics = d.get("metrics") if isinstance(d.get("metrics"), dict) else {}
+        series = d.get("series") if isinstance(d.get("series"), dict) else {}
         return cls(str(d["name"]), Status(d["status"]), float(d["max_score"]), visibility,
                    str(d.get("message", "")), float(d.get("duration", 0.0)), str(d.get("id", "")),
                    float(d.get("weight", 1.0)), {str(k): float(v) for k, v in metrics.items()},
-                   str(d.get("detail", "")))
+                   str(d.get("detail", "")), str(d.get("probes", "")), str(d.get("topic", "")),
+                   {str(k): [float(x) for x in v] for k, v in series.items() if isinstance(v, list)})
 
 
 @dataclass

@@ -149,6 +149,11 @@ def build_result(exercise: Exercise, events: list[dict], code: int | None, limit
     for event in events:
         if event["event"] == "metric" and isinstance(event.get("value"), (int, float)):
             metrics.setdefault(event.get("nodeid", ""), {})[str(event.get("name"))] = float(event["value"])
+    series: dict[str, dict[str, list[float]]] = {}
+    for event in events:
+        if event["event"] == "series" and isinstance(event.get("values"), list):
+            series.setdefault(event.get("nodeid", ""), {})[str(event.get("name"))] = [
+                float(v) for v in event["values"] if isinstance(v, (int, float))]
     detail = "\n".join(f"{e.get('nodeid')}: {e.get('message')}" for e in collection_errors)
     result = ExerciseResult(exercise.slug, float(exercise.points), detail=(detail + "\n" + output_tail).strip())
     if collection_errors or not collected:
@@ -166,11 +171,14 @@ def build_result(exercise: Exercise, events: list[dict], code: int | None, limit
             message = (f"not run: grading this exercise hit its {limit:g} s limit" if code is None
                        else "not run: the test process died (crash, os._exit or a fatal signal)")
             result.tests.append(TestResult(test["name"], status, share, test["visibility"], message,
-                                           id=test["nodeid"], weight=test["points"]))
+                                           id=test["nodeid"], weight=test["points"],
+                                           probes=test.get("probes", ""), topic=test.get("topic", "")))
         else:
             result.tests.append(TestResult(test["name"], Status(event["status"]), share, test["visibility"],
                                            event["message"], event["duration"], id=test["nodeid"],
-                                           weight=test["points"], metrics=metrics.get(test["nodeid"], {})))
+                                           weight=test["points"], metrics=metrics.get(test["nodeid"], {}),
+                                           probes=test.get("probes", ""), topic=test.get("topic", ""),
+                                           series=series.get(test["nodeid"], {})))
     apply_banned_gate(result)
     return result
 

@@ -6,6 +6,7 @@ from graders.results import Adjustment, ExerciseResult, Results, Status, TestRes
 
 GOLDEN = Path(__file__).parent / "golden" / "results.json"
 GOLDEN_V1 = Path(__file__).parent / "golden" / "results_v1.json"
+GOLDEN_V2 = Path(__file__).parent / "golden" / "results_v2.json"
 
 
 def sample() -> Results:
@@ -14,7 +15,8 @@ def sample() -> Results:
                    weight=2.0),
         TestResult("test_b", Status.FAIL, 6.0, "hidden", "called f(x); got 1, expected 2", 0.02,
                    id="hidden_tests/activations/test_activations_hidden.py::test_b", weight=3.0,
-                   metrics={"accuracy": 0.5}, detail="instructor only"),
+                   metrics={"accuracy": 0.5}, detail="instructor only", probes="softmax overflowing for large inputs",
+                   topic="numerical stability", series={"loss": [2.0, 1.0, 0.5]}),
     ], duration=1.5, adjustments=[Adjustment(-1.0, "hint 1 of 3 used")])
     missing = ExerciseResult("losses", 10.0, error=Status.MISSING, message="no losses.py in submission")
     return Results([ok, missing], {"mode": "local", "kit_version": "0.1.0", "kit_commit": "abc1234",
@@ -55,7 +57,14 @@ def test_version_1_files_still_load():
     old = Results.from_dict(json.loads(GOLDEN_V1.read_text()))
     assert [(e.slug, e.score, e.status) for e in old.exercises] == [("activations", 4.0, Status.PARTIAL),
                                                                     ("losses", 0.0, Status.MISSING)]
-    assert old.exercises[0].tests[1].id == "" and old.to_dict()["schema_version"] == 2
+    assert old.exercises[0].tests[1].id == "" and old.to_dict()["schema_version"] == 3
+
+
+def test_version_2_files_still_load():
+    """Results written before tests carried probes, topics and curves (schema 3)."""
+    old = Results.from_dict(json.loads(GOLDEN_V2.read_text()))
+    assert old.score == 3.0 and old.exercises[0].adjustments[0].reason == "hint 1 of 3 used"
+    assert old.exercises[0].tests[1].topic == "" and old.exercises[0].tests[1].series == {}
 
 
 def test_adjustments_never_make_a_score_negative():
