@@ -58,7 +58,8 @@ def tolerances(dtype):
 
 # ------------------------------------------------------------------ vs reference, every function
 
-@pytest.mark.clause("C1", "C2", "C3", "C4", "C5", "C6", probes="each function on random inputs of several shapes, float32 and float64")
+@pytest.mark.clause("C1", "C2", "C3", "C4", "C5", "C6", probes="each function on random inputs of several shapes, float32 and float64",
+                    topic="gradients and backpropagation")
 @pytest.mark.parametrize("name", ELEMENTWISE + ["softmax"])
 @pytest.mark.points(1)
 def test_matches_reference_on_random_inputs(learner, reference, name):
@@ -74,7 +75,8 @@ def test_matches_reference_on_random_inputs(learner, reference, name):
 
 # ------------------------------------------------------------------ gradients vs centred differences
 
-@pytest.mark.clause("C1", "C2", "C3", "C4", probes="a gradient that is not the derivative of its function (a formula in x instead of the output)")
+@pytest.mark.clause("C1", "C2", "C3", "C4", probes="a gradient that is not the derivative of its function (a formula in x instead of the output)",
+                    topic="gradients and backpropagation")
 @pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "leaky_relu"])
 @pytest.mark.points(1)
 def test_grad_matches_centred_difference(learner, reference, name):
@@ -85,7 +87,8 @@ def test_grad_matches_centred_difference(learner, reference, name):
                     rtol=1e-5, atol=1e-8, why=WHY[name + "_grad"], show_expected=False)
 
 
-@pytest.mark.clause("C3", "C4", probes="the ReLU family's gradient at negative inputs, and alpha ignored")
+@pytest.mark.clause("C3", "C4", probes="the ReLU family's gradient at negative inputs, and alpha ignored",
+                    topic="gradients and backpropagation")
 @pytest.mark.points(2)
 def test_relu_and_leaky_relu_grads_at_negatives(learner):
     x = np.array([-5.0, -0.5, -1e-3, 1e-3, 0.5, 5.0])
@@ -96,9 +99,9 @@ def test_relu_and_leaky_relu_grads_at_negatives(learner):
                         call_repr("leaky_relu_grad", x, alpha=alpha), why=WHY["leaky_relu_grad"])
         assert_allclose(learner.leaky_relu(x, alpha=alpha), np.where(x > 0, x, alpha * x),
                         call_repr("leaky_relu", x, alpha=alpha), why="is `alpha` used?")
-@pytest.mark.clause("C3", "C4", probes="the default alpha, and the gradient at exactly 0")
 
 
+@pytest.mark.clause("C3", "C4", probes="the default alpha, and the gradient at exactly 0", topic="api contract")
 def test_default_alpha_and_kink_convention(learner):
     x = np.array([-2.0, 0.0, 2.0])
     assert_allclose(learner.leaky_relu(x), [-0.02, 0.0, 2.0], call_repr("leaky_relu", x),
@@ -112,7 +115,8 @@ def test_default_alpha_and_kink_convention(learner):
 
 # ------------------------------------------------------------------ numerical stability
 
-@pytest.mark.clause("C5", "C7", probes="softmax overflow or underflow for entries of +-1e3 (float32 and float64)")
+@pytest.mark.clause("C5", "C7", probes="softmax overflow or underflow for entries of +-1e3 (float32 and float64)",
+                    topic="numerical stability")
 @pytest.mark.points(2)
 def test_softmax_extreme_rows(learner, reference):
     x = np.array([[1000.0, 999.0, 998.0],
@@ -131,7 +135,8 @@ def test_softmax_extreme_rows(learner, reference):
                     show_expected=False)  # float32 spacing at 1e3 is 6e-5
 
 
-@pytest.mark.clause("C5", probes="softmax normalised along the wrong axis, or the max/sum taken without keepdims")
+@pytest.mark.clause("C5", probes="softmax normalised along the wrong axis, or the max/sum taken without keepdims",
+                    topic="shapes and broadcasting")
 @pytest.mark.points(2)
 def test_softmax_axis(learner, reference):
     rng = np.random.default_rng(3)
@@ -153,7 +158,8 @@ def test_softmax_axis(learner, reference):
                     atol=1e-300, show_expected=False)
 
 
-@pytest.mark.clause("C1", "C2", "C7", probes="sigmoid overflow, or tiny values collapsing to 0, for large |x|")
+@pytest.mark.clause("C1", "C2", "C7", probes="sigmoid overflow, or tiny values collapsing to 0, for large |x|",
+                    topic="numerical stability")
 @pytest.mark.points(2)
 def test_sigmoid_large_negative_and_positive(learner, reference):
     why = "for large negative x, exp(-x) overflows and 1/(1+inf) collapses to 0; the true value is tiny but not 0"
@@ -193,7 +199,8 @@ def tf_values():
         return {key: data[key] for key in data.files}
 
 
-@pytest.mark.clause("C1", "C2", "C3", "C4", probes="element-wise functions compared with TensorFlow")
+@pytest.mark.clause("C1", "C2", "C3", "C4", probes="element-wise functions compared with TensorFlow",
+                    topic="gradients and backpropagation")
 @pytest.mark.parametrize("name", ELEMENTWISE)
 def test_matches_tensorflow(learner, tf_values, name):
     x = tf_values["x"]
@@ -201,9 +208,10 @@ def test_matches_tensorflow(learner, tf_values, name):
     got = getattr(learner, name)(x.copy(), **kwargs)
     assert_allclose(got, tf_values[name], call_repr(name, x, **kwargs) + " compared with TensorFlow",
                     rtol=1e-6, atol=1e-12, why=WHY[name], show_expected=False)
-@pytest.mark.clause("C5", probes="softmax compared with tf.nn.softmax")
 
 
+@pytest.mark.clause("C5", probes="softmax along the last axis and along axis 0, compared with tf.nn.softmax",
+                    topic="shapes and broadcasting")
 def test_softmax_matches_tensorflow(learner, tf_values):
     x = tf_values["x"]
     for axis in (-1, 0):
@@ -215,7 +223,8 @@ def test_softmax_matches_tensorflow(learner, tf_values):
 
 # ------------------------------------------------------------------ alpha used as given
 
-@pytest.mark.clause("C4", probes="leaky ReLU written as max(x, alpha * x), which only holds for alpha <= 1")
+@pytest.mark.clause("C4", probes="leaky ReLU written as max(x, alpha * x), which only holds for alpha <= 1",
+                    topic="gradients and backpropagation")
 def test_leaky_relu_alpha_used_as_given(learner):
     x = np.array([-2.0, -0.5, 0.0, 0.5, 2.0])
     for alpha in (1.5, 0.0):

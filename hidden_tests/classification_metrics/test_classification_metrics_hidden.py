@@ -78,7 +78,8 @@ def label_pairs(n_labels=5, max_size=30):
 
 # ------------------------------------------------------------------ confusion matrix
 
-@pytest.mark.clause("C1", "C2", probes="a transposed matrix, labels from y_true only or unsorted, the labels argument or its order ignored")
+@pytest.mark.clause("C1", "C2", probes="a transposed matrix, labels from y_true only or unsorted, the labels argument or its order ignored",
+                    topic="evaluation metrics")
 @pytest.mark.points(2)
 def test_confusion_matrix_orientation_and_labels(learner, skm):
     y_true = np.array([0, 0, 0, 1, 2, 2])
@@ -97,9 +98,9 @@ def test_confusion_matrix_orientation_and_labels(learner, skm):
                      call_repr("confusion_matrix", y_true, y_pred, labels=labels),
                      why="rows and columns follow `labels` in the given order; unlisted labels are ignored",
                      show_expected=False)
-@pytest.mark.clause("C1", "C2", "C5", probes="string labels in the confusion matrix")
 
 
+@pytest.mark.clause("C1", "C2", "C5", probes="string labels in the confusion matrix", topic="evaluation metrics")
 def test_confusion_matrix_string_labels(learner, skm):
     y_true = np.array(["dog", "cat", "dog", "bird", "cat"])
     y_pred = np.array(["cat", "cat", "dog", "dog", "bird"])
@@ -108,7 +109,7 @@ def test_confusion_matrix_string_labels(learner, skm):
                  why="labels can be strings; they are sorted too", show_expected=False)
 
 
-@pytest.mark.clause("C1", "C2", probes="the confusion matrix on random label vectors")
+@pytest.mark.clause("C1", "C2", probes="the confusion matrix on random label vectors", topic="evaluation metrics")
 @FAST
 @given(pair=label_pairs(), permute=st.booleans())
 def test_confusion_matrix_random_vs_sklearn(learner, skm, pair, permute):
@@ -120,8 +121,9 @@ def test_confusion_matrix_random_vs_sklearn(learner, skm, pair, permute):
 
 
 # ------------------------------------------------------------------ accuracy
-@pytest.mark.clause("C3", "C5", probes="accuracy on random and string labels, and lengths that differ")
 
+@pytest.mark.clause("C3", "C5", probes="accuracy on random and string labels, and lengths that differ",
+                    topic="evaluation metrics")
 def test_accuracy(learner, skm):
     rng = np.random.default_rng(5)
     y_true, y_pred = rng.integers(0, 4, 37), rng.integers(0, 4, 37)
@@ -137,7 +139,7 @@ def test_accuracy(learner, skm):
 
 # ------------------------------------------------------------------ hand-made traps
 
-@pytest.mark.clause("C4", "C6", probes="precision and recall swapped")
+@pytest.mark.clause("C4", "C6", probes="precision and recall swapped", topic="evaluation metrics")
 @pytest.mark.points(2)
 def test_precision_and_recall_not_swapped(learner):
     y_true = np.array([1, 1, 1, 1, 0, 0, 0])
@@ -151,7 +153,8 @@ def test_precision_and_recall_not_swapped(learner):
                             why=why)
 
 
-@pytest.mark.clause("C7", "C8", "C9", probes="micro, macro and weighted averages confused on imbalanced data")
+@pytest.mark.clause("C7", "C8", "C9", probes="micro, macro and weighted averages confused on imbalanced data",
+                    topic="evaluation metrics")
 @pytest.mark.points(2)
 def test_micro_macro_weighted_are_different(learner, skm):
     # imbalanced: class 0 is large and easy, classes 1 and 2 are small and hard
@@ -165,9 +168,10 @@ def test_micro_macro_weighted_are_different(learner, skm):
     assert_scalar_close(learner.precision(y_true, y_pred, average="micro"), 10 / 15,
                         call_repr("precision", y_true, y_pred, average="micro"),
                         why="without a `labels` subset, micro precision equals accuracy")
-@pytest.mark.clause("C8", probes="macro F1 as the harmonic mean of macro precision and recall")
 
 
+@pytest.mark.clause("C8", probes="macro F1 as the harmonic mean of macro precision and recall",
+                    topic="evaluation metrics")
 def test_macro_f1_is_mean_of_per_class_f1(learner, skm):
     y_true = np.array([0, 0, 0, 0, 1, 1, 2, 2, 2])
     y_pred = np.array([0, 1, 1, 2, 1, 1, 2, 0, 0])
@@ -175,7 +179,8 @@ def test_macro_f1_is_mean_of_per_class_f1(learner, skm):
                  why="macro F1 averages the per-class F1 values; it is not the harmonic mean of macro P and R")
 
 
-@pytest.mark.clause("C4", "C8", "C10", "C11", probes="classes never predicted or never true, and a labels subset")
+@pytest.mark.clause("C4", "C8", "C10", "C11", probes="classes never predicted or never true, and a labels subset",
+                    topic="evaluation metrics")
 @pytest.mark.points(2)
 def test_absent_classes_and_zero_division(learner, skm):
     y_true = np.array([0, 0, 1, 1, 1, 2])
@@ -192,7 +197,7 @@ def test_absent_classes_and_zero_division(learner, skm):
                              why="`labels` picks the classes to score; each class's counts use every sample")
 
 
-@pytest.mark.clause("C6", "C11", probes="all-negative predictions: 0/0 scores")
+@pytest.mark.clause("C6", "C11", probes="all-negative predictions: 0/0 scores", topic="evaluation metrics")
 @pytest.mark.points(2)
 def test_all_negative_predictions(learner, skm):
     y_true = np.array([0, 1, 0, 1, 1, 0])
@@ -202,9 +207,10 @@ def test_all_negative_predictions(learner, skm):
                      why="nothing is predicted positive: precision is 0/0, so it is zero_division")
         check_scores(learner, skm, y_pred, y_pred, zero_division=zero_division,
                      why="no positives at all: every score is 0/0, so it is zero_division")
-@pytest.mark.clause("C6", probes="pos_label ignored, or average='binary' accepting multiclass data")
 
 
+@pytest.mark.clause("C6", probes="pos_label ignored, or average='binary' accepting multiclass data",
+                    topic="evaluation metrics")
 def test_binary_pos_label_and_multiclass_error(learner, skm):
     y_true = np.array(["spam", "ham", "spam", "ham", "ham"])
     y_pred = np.array(["spam", "spam", "ham", "ham", "ham"])
@@ -224,13 +230,14 @@ def test_binary_pos_label_and_multiclass_error(learner, skm):
 @FAST
 @given(pair=label_pairs(n_labels=4), zero_division=st.sampled_from([0, 1]),
        labels=st.sampled_from([None, None, [0, 1, 2, 3, 4], [2, 0]]))
-@pytest.mark.clause("C4", "C7", "C8", "C9", "C10", "C11", probes="every average on random label vectors")
+@pytest.mark.clause("C4", "C7", "C8", "C9", "C10", "C11", probes="every average on random label vectors",
+                    topic="evaluation metrics")
 def test_scores_random_vs_sklearn(learner, skm, average, pair, zero_division, labels):
     y_true, y_pred = np.array(pair[0]), np.array(pair[1])
     check_scores(learner, skm, y_true, y_pred, average=average, labels=labels, zero_division=zero_division)
 
 
-@pytest.mark.clause("C4", "C6", "C11", probes="binary scores on random 0/1 vectors")
+@pytest.mark.clause("C4", "C6", "C11", probes="binary scores on random 0/1 vectors", topic="evaluation metrics")
 @FAST
 @given(pair=label_pairs(n_labels=2), zero_division=st.sampled_from([0, 1]))
 def test_binary_random_vs_sklearn(learner, skm, pair, zero_division):
@@ -240,7 +247,7 @@ def test_binary_random_vs_sklearn(learner, skm, pair, zero_division):
 
 # ------------------------------------------------------------------ contract: types, inputs, validation
 
-@pytest.mark.clause("C1", probes="a confusion matrix of floats instead of integer counts")
+@pytest.mark.clause("C1", probes="a confusion matrix of floats instead of integer counts", topic="api contract")
 def test_confusion_matrix_holds_integers(learner):
     y_true, y_pred = np.array([0, 1, 1, 2]), np.array([0, 2, 1, 2])
     for labels in (None, [2, 0]):
@@ -250,7 +257,8 @@ def test_confusion_matrix_holds_integers(learner):
             raise AssertionError(f"called {call}; got dtype {cm.dtype}, expected an int array of counts")
 
 
-@pytest.mark.clause("C5", probes="inputs given as Python lists (the functions assume numpy arrays)")
+@pytest.mark.clause("C5", probes="inputs given as Python lists (the functions assume numpy arrays)",
+                    topic="api contract")
 def test_python_lists_are_accepted(learner, skm):
     y_true, y_pred = [0, 1, 1, 2, 2, 0, 1], [0, 2, 1, 2, 1, 0, 0]
     why = "y_true and y_pred may be Python lists: convert them with np.asarray first"
@@ -264,7 +272,8 @@ def test_python_lists_are_accepted(learner, skm):
 
 
 @pytest.mark.points(2)
-@pytest.mark.clause("C5", probes="y_true and y_pred of different lengths truncated (zip) or broadcast")
+@pytest.mark.clause("C5", probes="y_true and y_pred of different lengths truncated (zip) or broadcast",
+                    topic="input validation")
 def test_every_function_refuses_different_lengths(learner):
     for y_true, y_pred in ((np.array([0, 1, 1, 0]), np.array([0, 1, 1])),
                            (np.array([0, 1, 1]), np.array([1])),
@@ -278,7 +287,7 @@ def test_every_function_refuses_different_lengths(learner):
 
 @pytest.mark.points(2)
 @pytest.mark.clause("C6", probes="average='binary' with pos_label not among two labels, or more than 2 labels "
-                                 "counted in y_true alone")
+                                 "counted in y_true alone", topic="input validation")
 def test_binary_refuses_a_missing_pos_label_and_extra_predicted_labels(learner):
     cases = [(np.array([0, 2, 2, 0]), np.array([2, 0, 2, 2]), {}, "2 labels {0, 2} and pos_label=1 is not one of them"),
              (np.array(["ham", "spam", "ham"]), np.array(["spam", "spam", "ham"]), {"pos_label": "eggs"},
@@ -293,7 +302,8 @@ def test_binary_refuses_a_missing_pos_label_and_extra_predicted_labels(learner):
                             f"must raise ValueError")
 
 
-@pytest.mark.clause("C9", probes="average='weighted' when no scored class has support (0/0 weights)")
+@pytest.mark.clause("C9", probes="average='weighted' when no scored class has support (0/0 weights)",
+                    topic="evaluation metrics")
 def test_weighted_without_support_is_a_plain_mean(learner, skm):
     y_true = np.array([0, 0, 1, 1, 1, 2])
     y_pred = np.array([0, 3, 1, 1, 0, 0])  # 3 is never true, 4 occurs nowhere
@@ -304,7 +314,8 @@ def test_weighted_without_support_is_a_plain_mean(learner, skm):
                          why="no scored class has any true sample: the weighted mean is then a plain mean")
 
 
-@pytest.mark.clause("C12", probes="an averaged score or accuracy returned as an array instead of a float")
+@pytest.mark.clause("C12", probes="an averaged score or accuracy returned as an array instead of a float",
+                    topic="api contract")
 def test_averaged_scores_are_floats(learner):
     y_true, y_pred = np.array([0, 1, 2, 2, 1, 0]), np.array([0, 2, 2, 1, 1, 1])
     calls = [("accuracy", {})] + [(name, {"average": a}) for name in SCORES for a in ("micro", "macro", "weighted")]

@@ -50,16 +50,16 @@ def _skewed_pair(seed, n, n_labels):
 
 # ---------------------------------------------------------------------------- kappa
 
-@pytest.mark.clause("C1", "C2", probes="p_e from one rater only, on skewed raters")
+@pytest.mark.clause("C1", "C2", probes="p_e from one rater only, on skewed raters", topic="evaluation metrics")
 @pytest.mark.points(3)
 @pytest.mark.parametrize("seed,n,n_labels", [(0, 40, 2), (1, 100, 3), (2, 57, 5), (3, 300, 4), (4, 13, 6)])
 def test_kappa_matches_sklearn(learner, seed, n, n_labels):
     y1, y2 = _skewed_pair(seed, n, n_labels)
     assert_scalar_close(learner.cohen_kappa(y1, y2), _sk_kappa(y1, y2), call_repr("cohen_kappa", y1, y2),
                         rtol=1e-9, atol=1e-12, why=P_E_WHY, show_expected=False)
-@pytest.mark.clause("C1", probes="labels of one rater only, string labels, and symmetry")
 
 
+@pytest.mark.clause("C1", probes="labels of one rater only, string labels, and symmetry", topic="evaluation metrics")
 def test_kappa_labels_used_by_one_rater_only_and_strings(learner):
     y1 = np.array(["a", "a", "b", "b", "b", "c", "a", "b"])
     y2 = np.array(["a", "d", "b", "b", "e", "c", "c", "b"])  # "d" and "e" only from rater 2
@@ -68,16 +68,16 @@ def test_kappa_labels_used_by_one_rater_only_and_strings(learner):
                         why="use the union of both raters' labels", show_expected=False)
     assert_scalar_close(learner.cohen_kappa(y2, y1), _sk_kappa(y1, y2), call_repr("cohen_kappa", y2, y1),
                         rtol=1e-9, atol=1e-12, why="kappa is symmetric in the two raters", show_expected=False)
-@pytest.mark.clause("C1", probes="kappa below chance agreement")
 
 
+@pytest.mark.clause("C1", probes="kappa below chance agreement", topic="evaluation metrics")
 def test_kappa_worse_than_chance_is_negative(learner):
     y1, y2 = np.array([0, 1, 0, 1, 0, 1]), np.array([1, 0, 1, 0, 1, 1])
     assert_scalar_close(learner.cohen_kappa(y1, y2), _sk_kappa(y1, y2), call_repr("cohen_kappa", y1, y2),
                         rtol=1e-9, atol=1e-12, why=P_E_WHY, show_expected=False)
-@pytest.mark.clause("C2", probes="kappa raising or returning a number when p_e = 1")
 
 
+@pytest.mark.clause("C2", probes="kappa raising or returning a number when p_e = 1", topic="evaluation metrics")
 def test_kappa_undefined_is_nan(learner):
     y = np.array([2, 2, 2, 2])
     call = call_repr("cohen_kappa", y, y)
@@ -85,9 +85,9 @@ def test_kappa_undefined_is_nan(learner):
     assert np.ndim(got) == 0 and np.isnan(np.asarray(got, dtype=float)), (
         f"called {call}; got {got!r}, expected nan - both raters gave one and the same label to every item, "
         "so p_e = 1 and kappa = 0/0 is undefined (scikit-learn returns nan too)")
-@pytest.mark.clause("C3", probes="raters of different lengths accepted")
 
 
+@pytest.mark.clause("C3", probes="raters of different lengths accepted", topic="input validation")
 def test_kappa_rejects_different_lengths(learner):
     with pytest.raises(ValueError):
         learner.cohen_kappa(np.array([0, 1, 1]), np.array([0, 1]))
@@ -132,7 +132,8 @@ def _check_partition(folds, n, call, sizes_why=SIZES_WHY):
 
 # ---------------------------------------------------------------------------- kfold
 
-@pytest.mark.clause("C4", "C5", probes="unshuffled folds: remainder, order, train = complement")
+@pytest.mark.clause("C4", "C5", probes="unshuffled folds: remainder, order, train = complement",
+                    topic="validation and leakage")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("n,k", [(10, 2), (10, 3), (23, 5), (7, 7), (101, 10)])
 def test_kfold_matches_sklearn_without_shuffle(learner, n, k):
@@ -147,7 +148,8 @@ def test_kfold_matches_sklearn_without_shuffle(learner, n, k):
                      show_expected=False)
 
 
-@pytest.mark.clause("C4", "C5", "C6", probes="shuffled folds that overlap, drop samples or unbalance the sizes")
+@pytest.mark.clause("C4", "C5", "C6", probes="shuffled folds that overlap, drop samples or unbalance the sizes",
+                    topic="validation and leakage")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("n,k,seed", [(10, 3, 0), (23, 5, 1), (50, 4, 7), (9, 9, 3)])
 def test_kfold_shuffled_still_partitions(learner, n, k, seed):
@@ -159,7 +161,8 @@ def _test_sets(folds):
     return [tuple(np.sort(np.asarray(test)).tolist()) for _, test in folds]
 
 
-@pytest.mark.clause("C6", probes="shuffle ignored, unseeded, or the seed ignored")
+@pytest.mark.clause("C6", probes="shuffle ignored, unseeded, or the seed ignored",
+                    topic="randomness and reproducibility")
 @pytest.mark.points(2)
 def test_kfold_shuffle_is_applied_and_seeded(learner):
     n, k = 30, 3
@@ -174,7 +177,7 @@ def test_kfold_shuffle_is_applied_and_seeded(learner):
     assert first != other, f"called {call} and with seed=6; got the same folds - the seed is ignored"
 
 
-@pytest.mark.clause("C9", probes="k < 2 or k > n accepted by kfold_indices")
+@pytest.mark.clause("C9", probes="k < 2 or k > n accepted by kfold_indices", topic="input validation")
 @pytest.mark.parametrize("n,k", [(10, 1), (5, 6), (3, 0)])
 def test_kfold_rejects_bad_k(learner, n, k):
     with pytest.raises(ValueError):
@@ -205,7 +208,8 @@ def _labels(name):
     }[name]
 
 
-@pytest.mark.clause("C7", probes="folds that do not keep class ratios, or unbalanced fold sizes")
+@pytest.mark.clause("C7", probes="folds that do not keep class ratios, or unbalanced fold sizes",
+                    topic="validation and leakage")
 @pytest.mark.points(3)
 @pytest.mark.parametrize("name", ["sorted_imbalanced", "shuffled_three", "odd_counts", "strings_rare_class"])
 @pytest.mark.parametrize("seed", [None, 3])
@@ -214,16 +218,17 @@ def test_stratified_folds_keep_class_ratios(learner, name, seed):
     k = 3
     call = call_repr("stratified_kfold_indices", y, k, seed=seed)
     _check_stratified(y, _as_folds(learner.stratified_kfold_indices(y, k, seed=seed), k, call), k, call)
-@pytest.mark.clause("C7", probes="ten stratified folds with uneven classes")
 
 
+@pytest.mark.clause("C7", probes="ten stratified folds with uneven classes", topic="validation and leakage")
 def test_stratified_ten_folds(learner):
     y = np.repeat([0, 1, 2, 3], [33, 21, 9, 40])
     call = call_repr("stratified_kfold_indices", y, 10, seed=0)
     _check_stratified(y, _as_folds(learner.stratified_kfold_indices(y, 10, seed=0), 10, call), 10, call)
-@pytest.mark.clause("C8", probes="stratified seed ignored, unseeded, or seed=None shuffling")
 
 
+@pytest.mark.clause("C8", probes="stratified seed ignored, unseeded, or seed=None shuffling",
+                    topic="randomness and reproducibility")
 def test_stratified_seed_semantics(learner):
     y = np.repeat([0, 1], [20, 10])
     k = 5
@@ -237,9 +242,9 @@ def test_stratified_seed_semantics(learner):
     assert plain == _test_sets(learner.stratified_kfold_indices(y, k)), (
         f"called {call_repr('stratified_kfold_indices', y, k)} twice; got different folds - seed=None means no shuffling")
     assert first != plain, f"called {call}; got the same folds as seed=None - the within-class shuffle is missing"
-@pytest.mark.clause("C9", probes="k > n accepted by stratified_kfold_indices")
 
 
+@pytest.mark.clause("C9", probes="k > n accepted by stratified_kfold_indices", topic="input validation")
 def test_stratified_rejects_bad_k(learner):
     with pytest.raises(ValueError):
         learner.stratified_kfold_indices(np.array([0, 1, 0, 1]), 5)
@@ -247,7 +252,8 @@ def test_stratified_rejects_bad_k(learner):
 
 # ---------------------------------------------------------------------------- contract: types, validation, generator
 
-@pytest.mark.clause("C2", "C3", probes="empty raters accepted (nan from 0/0), or kappa returned as an array")
+@pytest.mark.clause("C2", "C3", probes="empty raters accepted (nan from 0/0), or kappa returned as an array",
+                    topic="input validation")
 def test_kappa_is_a_float_and_refuses_empty_inputs(learner):
     y1, y2 = np.array([0, 1, 1, 2, 0]), np.array([0, 1, 2, 2, 1])
     got = learner.cohen_kappa(y1, y2)
@@ -261,7 +267,8 @@ def test_kappa_is_a_float_and_refuses_empty_inputs(learner):
 
 
 @pytest.mark.points(2)
-@pytest.mark.clause("C6", probes="a shuffle drawn from a global or other generator instead of default_rng(seed)")
+@pytest.mark.clause("C6", probes="a shuffle drawn from a global or other generator instead of default_rng(seed)",
+                    topic="randomness and reproducibility")
 def test_kfold_shuffle_uses_default_rng_permutation(learner):
     for n, k, seed in [(30, 3, 5), (23, 5, 1), (10, 4, 123)]:
         call = call_repr("kfold_indices", n, k, shuffle=True, seed=seed)
@@ -276,7 +283,7 @@ def test_kfold_shuffle_uses_default_rng_permutation(learner):
 
 
 @pytest.mark.parametrize("k", [1, 0])
-@pytest.mark.clause("C9", probes="k < 2 accepted by stratified_kfold_indices")
+@pytest.mark.clause("C9", probes="k < 2 accepted by stratified_kfold_indices", topic="input validation")
 def test_stratified_rejects_k_below_two(learner, k):
     y = np.array([0, 1, 0, 1, 1, 0])
     with pytest.raises(ValueError):

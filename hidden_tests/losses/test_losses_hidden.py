@@ -62,7 +62,8 @@ def make_inputs(name, shape, seed):
 
 # ------------------------------------------------------------------ vs reference
 
-@pytest.mark.clause("C1", "C2", "C3", "C4", "C5", "C7", probes="each loss on random inputs of several shapes: the mean over samples")
+@pytest.mark.clause("C1", "C2", "C3", "C4", "C5", "C7", probes="each loss on random inputs of several shapes: the mean over samples",
+                    topic="shapes and broadcasting")
 @pytest.mark.parametrize("name", LOSSES)
 def test_loss_matches_reference(learner, reference, name):
     for i, shape in enumerate(SHAPES):
@@ -75,7 +76,8 @@ def test_loss_matches_reference(learner, reference, name):
                                 why="the loss is the mean over samples")
 
 
-@pytest.mark.clause("C1", "C2", "C3", "C4", "C5", "C7", probes="each gradient on random inputs: shape, sign and the 1/N factor")
+@pytest.mark.clause("C1", "C2", "C3", "C4", "C5", "C7", probes="each gradient on random inputs: shape, sign and the 1/N factor",
+                    topic="gradients and backpropagation")
 @pytest.mark.parametrize("name", LOSSES)
 def test_grad_matches_reference(learner, reference, name):
     for i, shape in enumerate(SHAPES):
@@ -88,7 +90,8 @@ def test_grad_matches_reference(learner, reference, name):
                             show_expected=False)
 
 
-@pytest.mark.clause("C1", "C2", "C3", "C4", "C5", "C7", probes="a gradient that is not the derivative of its loss (sum vs mean, missing factor)")
+@pytest.mark.clause("C1", "C2", "C3", "C4", "C5", "C7", probes="a gradient that is not the derivative of its loss (sum vs mean, missing factor)",
+                    topic="gradients and backpropagation")
 @pytest.mark.parametrize("name", LOSSES)
 @pytest.mark.points(2)
 def test_grad_matches_centred_difference(learner, reference, name):
@@ -102,7 +105,8 @@ def test_grad_matches_centred_difference(learner, reference, name):
 
 # ------------------------------------------------------------------ extreme values
 
-@pytest.mark.clause("C2", "C9", probes="binary cross-entropy at p in {0, 1}: no clip, eps ignored, or a clip done in float32")
+@pytest.mark.clause("C2", "C9", probes="binary cross-entropy at p in {0, 1}: no clip, eps ignored, or a clip done in float32",
+                    topic="numerical stability")
 @pytest.mark.points(2)
 def test_bce_finite_at_zero_and_one(learner, reference):
     y = np.array([0.0, 1.0, 0.0, 1.0, 1.0, 0.0])
@@ -125,7 +129,8 @@ def test_bce_finite_at_zero_and_one(learner, reference):
                             rtol=1e-9, show_expected=False)
 
 
-@pytest.mark.clause("C3", probes="the logits loss overflowing or clipped for |z| up to 1e3")
+@pytest.mark.clause("C3", probes="the logits loss overflowing or clipped for |z| up to 1e3",
+                    topic="numerical stability")
 @pytest.mark.points(2)
 def test_bce_with_logits_stable_at_1e3(learner, reference):
     y = np.array([0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0])
@@ -144,9 +149,10 @@ def test_bce_with_logits_stable_at_1e3(learner, reference):
                              "the gradient is (sigmoid(z) - y) / N with a sigmoid that cannot overflow")
         assert_allclose(grad, reference.binary_cross_entropy_with_logits_grad(yd, zd), call, rtol=1e-9,
                         atol=1e-15, why=MEAN_WHY, show_expected=False)
-@pytest.mark.clause("C4", probes="categorical cross-entropy: log(0) at a zero probability, or the mean over the wrong N")
 
 
+@pytest.mark.clause("C4", probes="categorical cross-entropy: log(0) at a zero probability, or the mean over the wrong N",
+                    topic="numerical stability")
 def test_cce_clips_and_averages_rows(learner, reference):
     y = np.eye(3)[[0, 1, 2, 0, 1]]
     p = np.array([[0.0, 0.5, 0.5], [0.2, 0.8, 0.0], [0.1, 0.1, 0.8], [1.0, 0.0, 0.0], [0.3, 0.3, 0.4]])
@@ -161,9 +167,10 @@ def test_cce_clips_and_averages_rows(learner, reference):
     ok = p > 0
     assert_allclose(grad[ok], reference.categorical_cross_entropy_grad(y, p)[ok], call, rtol=1e-9,
                     why="divide by the number of rows, not by the number of elements", show_expected=False)
-@pytest.mark.clause("C5", probes="hinge on the wrong side of the margin, or a gradient at the kink")
 
 
+@pytest.mark.clause("C5", probes="hinge on the wrong side of the margin, or a gradient at the kink",
+                    topic="gradients and backpropagation")
 def test_hinge_margin_and_kink(learner):
     y = np.array([1.0, -1.0, 1.0, -1.0, 1.0])
     s = np.array([2.0, -3.0, 0.5, 0.5, 1.0])  # margins: met, met, 0.5 short, 1.5 short, exactly met
@@ -173,9 +180,10 @@ def test_hinge_margin_and_kink(learner):
     assert_allclose(learner.hinge_grad(y.copy(), s.copy()), [0.0, 0.0, -0.2, 0.2, 0.0],
                     call_repr("hinge_grad", y, s),
                     why="the gradient is -y/N inside the margin and 0 where y*s >= 1 (the kink included)")
-@pytest.mark.clause("C6", probes="(N,) and (N, 1) silently broadcast in the losses")
 
 
+@pytest.mark.clause("C6", probes="y of shape (N,) and predictions of shape (N, 1) accepted (they broadcast to (N, N))",
+                    topic="input validation")
 def test_shape_mismatch_raises(learner):
     y = np.array([1.0, 0.0, 1.0, 0.0])
     p = np.array([[0.9], [0.2], [0.6], [0.4]])
@@ -206,7 +214,8 @@ KERAS_CASES = {  # golden key: (function, y key, prediction key, kwargs)
 }
 
 
-@pytest.mark.clause("C1", "C2", "C3", "C4", "C5", probes="values and gradients compared with keras.losses")
+@pytest.mark.clause("C1", "C2", "C3", "C4", "C5", probes="values and gradients compared with keras.losses",
+                    topic="gradients and backpropagation")
 @pytest.mark.parametrize("case", list(KERAS_CASES))
 def test_matches_keras(learner, keras_values, case):
     name, ky, kp, kwargs = KERAS_CASES[case]
@@ -230,7 +239,8 @@ GRADS = [name + "_grad" for name in LOSSES]
 
 
 @pytest.mark.points(2)
-@pytest.mark.clause("C6", probes="a function (a gradient especially) that lets mismatched shapes broadcast")
+@pytest.mark.clause("C6", probes="a function (a gradient especially) that lets mismatched shapes broadcast",
+                    topic="input validation")
 def test_every_function_refuses_mismatched_shapes(learner):
     rng = np.random.default_rng(5)
     for y_shape, p_shape in [((4,), (4, 1)), ((4, 1), (4,)), ((3, 4), (4,))]:
@@ -244,7 +254,8 @@ def test_every_function_refuses_mismatched_shapes(learner):
 
 
 @pytest.mark.points(2)
-@pytest.mark.clause("C7", "C9", probes="float32 inputs computed in float32, or a loss that is not a Python float")
+@pytest.mark.clause("C7", "C9", probes="float32 inputs computed in float32, or a loss that is not a Python float",
+                    topic="api contract")
 def test_float32_inputs_are_computed_in_float64(learner, reference):
     for i, shape in enumerate([(7,), (3, 4)]):
         for name in LOSSES:
@@ -273,7 +284,8 @@ def soft_labels(name, shape, rng):
 
 @pytest.mark.parametrize("name", ["binary_cross_entropy", "binary_cross_entropy_with_logits",
                                   "categorical_cross_entropy"])
-@pytest.mark.clause("C8", probes="a cross-entropy that only handles hard 0/1 labels (picks a branch or the true class)")
+@pytest.mark.clause("C8", probes="a cross-entropy that only handles hard 0/1 labels (picks a branch or the true class)",
+                    topic="api contract")
 def test_cross_entropies_take_soft_labels(learner, reference, name):
     rng = np.random.default_rng(50)
     for shape in [(6,), (4, 3)]:
@@ -286,7 +298,8 @@ def test_cross_entropies_take_soft_labels(learner, reference, name):
                         show_expected=False)
 
 
-@pytest.mark.clause("C2", probes="binary_cross_entropy_grad ignoring eps, or not evaluated at the clipped p")
+@pytest.mark.clause("C2", probes="binary_cross_entropy_grad ignoring eps, or not evaluated at the clipped p",
+                    topic="numerical stability")
 def test_bce_grad_clips_with_the_given_eps(learner, reference):
     y = np.array([0.0, 1.0, 0.0, 1.0, 1.0, 0.0])
     p = np.array([1.0, 0.0, 0.0, 1.0, 0.5, 0.25])

@@ -72,7 +72,8 @@ def check_curve(learner, skm, y, s, why=TIES):
 
 # ------------------------------------------------------------------ roc_curve
 
-@pytest.mark.clause("C1", probes="the curve differs from scikit-learn's (drop_intermediate=False) on random scores")
+@pytest.mark.clause("C1", probes="the curve differs from scikit-learn's (drop_intermediate=False) on random scores",
+                    topic="evaluation metrics")
 @pytest.mark.points(3)
 def test_roc_curve_random_vs_sklearn(learner, skm):
     for seed in range(16):
@@ -80,7 +81,8 @@ def test_roc_curve_random_vs_sklearn(learner, skm):
         check_curve(learner, skm, y, s)
 
 
-@pytest.mark.clause("C1", "C2", "C7", probes="tied scores handled one sample at a time; bool labels")
+@pytest.mark.clause("C1", "C2", "C7", probes="tied scores handled one sample at a time; bool labels",
+                    topic="evaluation metrics")
 @pytest.mark.points(2)
 def test_roc_curve_ties_hand_cases(learner, skm):
     cases = [
@@ -93,7 +95,7 @@ def test_roc_curve_ties_hand_cases(learner, skm):
         check_curve(learner, skm, y, s)
 
 
-@pytest.mark.clause("C1", probes="the start point (0, 0) at threshold +inf")
+@pytest.mark.clause("C1", probes="the start point (0, 0) at threshold +inf", topic="evaluation metrics")
 def test_roc_curve_starts_at_origin_with_inf_threshold(learner):
     y, s = np.array([0, 1, 0, 1]), np.array([0.3, 0.9, 0.1, 0.7])
     fpr, tpr, thresholds = learner.roc_curve(y.copy(), s.copy())
@@ -106,7 +108,7 @@ def test_roc_curve_starts_at_origin_with_inf_threshold(learner):
 
 # ------------------------------------------------------------------ auc
 
-@pytest.mark.clause("C3", probes="trapezoids, and a positive area for decreasing x")
+@pytest.mark.clause("C3", probes="trapezoids, and a positive area for decreasing x", topic="evaluation metrics")
 @pytest.mark.points(2)
 def test_auc_vs_sklearn(learner, skm):
     rng = np.random.default_rng(8)
@@ -123,7 +125,8 @@ def test_auc_vs_sklearn(learner, skm):
                         why="trapezoids, not rectangles: a sloped segment adds the mean of its two heights")
 
 
-@pytest.mark.clause("C4", probes="non-monotonic x accepted")
+@pytest.mark.clause("C4", probes="auc accepting x that goes up and down (neither non-decreasing nor non-increasing)",
+                    topic="input validation")
 def test_auc_rejects_non_monotonic_x(learner):
     x, y = np.array([0.0, 0.6, 0.3, 1.0]), np.array([0.0, 0.5, 0.7, 1.0])
     with pytest.raises(ValueError):
@@ -133,7 +136,7 @@ def test_auc_rejects_non_monotonic_x(learner):
 
 # ------------------------------------------------------------------ roc_auc_score
 
-@pytest.mark.clause("C5", "C2", probes="AUC on random scores with ties")
+@pytest.mark.clause("C5", "C2", probes="AUC on random scores with ties", topic="evaluation metrics")
 @pytest.mark.points(2)
 def test_roc_auc_score_vs_sklearn_and_pairs(learner, skm):
     for seed in range(16, 32):
@@ -147,7 +150,7 @@ def test_roc_auc_score_vs_sklearn_and_pairs(learner, skm):
                                 "a tie counting 1/2", show_expected=False)
 
 
-@pytest.mark.clause("C2", "C5", probes="AUC(-s) = 1 - AUC(s) with ties")
+@pytest.mark.clause("C2", "C5", probes="AUC(-s) = 1 - AUC(s) with ties", topic="evaluation metrics")
 @pytest.mark.points(2)
 @FAST
 @given(data=st.integers(2, 30).flatmap(lambda n: st.tuples(
@@ -168,7 +171,7 @@ def test_auc_of_negated_scores_is_one_minus_auc(learner, data):
 
 # ------------------------------------------------------------------ one class
 
-@pytest.mark.clause("C8", probes="one-class y_true: ValueError that says so")
+@pytest.mark.clause("C8", probes="one-class y_true: ValueError that says so", topic="input validation")
 @pytest.mark.points(2)
 def test_one_class_raises_with_a_clear_message(learner):
     s = np.array([0.1, 0.4, 0.35, 0.8])
@@ -187,7 +190,8 @@ def test_one_class_raises_with_a_clear_message(learner):
 
 # ------------------------------------------------------------------ input validation
 
-@pytest.mark.clause("C4", probes="auc accepting x and y of different lengths, or a single point")
+@pytest.mark.clause("C4", probes="auc accepting x and y of different lengths, or a single point",
+                    topic="input validation")
 def test_auc_rejects_mismatched_or_too_short_inputs(learner):
     cases = [(np.array([0.0, 0.5, 1.0]), np.array([0.0, 1.0]), "x and y of different lengths"),
              (np.array([0.0, 0.5]), np.array([0.0, 1.0, 1.0]), "x and y of different lengths"),
@@ -199,7 +203,7 @@ def test_auc_rejects_mismatched_or_too_short_inputs(learner):
 
 
 @pytest.mark.points(2)
-@pytest.mark.clause("C6", probes="y_true and scores of different lengths silently truncated")
+@pytest.mark.clause("C6", probes="y_true and scores of different lengths silently truncated", topic="input validation")
 def test_lengths_must_match(learner):
     y, s = np.array([0, 1, 0, 1, 1]), np.array([0.2, 0.9, 0.4, 0.7])
     for name in ("roc_curve", "roc_auc_score"):
@@ -211,7 +215,7 @@ def test_lengths_must_match(learner):
 
 
 @pytest.mark.points(2)
-@pytest.mark.clause("C7", probes="labels other than 0/1 accepted")
+@pytest.mark.clause("C7", probes="labels other than 0/1 accepted", topic="input validation")
 def test_labels_other_than_zero_and_one_are_refused(learner):
     s = np.array([0.2, 0.9, 0.4, 0.7])
     # both classes present and a label sum that is neither 0 nor n, so no one-class check can catch them by chance
