@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -174,17 +173,19 @@ def hint(slug: str | None) -> None:
 def reset(slug: str, yes: bool) -> None:
     """Restore an exercise's stub (your file is backed up first)."""
     slug = check_slugs((slug,))[0]
+    from .stubs import StubUnavailable, original_stub
     stub = paths.stub_path(slug)
-    relative = stub.relative_to(paths.ROOT).as_posix()
-    original = subprocess.run(["git", "show", f"HEAD:{relative}"], cwd=paths.ROOT, capture_output=True)
-    if original.returncode != 0:
-        raise click.ClickException(f"cannot find the original {relative} in git (is this a clone of the kit?)")
+    relative = paths.relative(stub)
+    try:
+        original = original_stub(slug)
+    except StubUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
     if not yes:
         click.confirm(f"Replace {relative} with the original stub?", abort=True)
     paths.BACKUPS.mkdir(exist_ok=True)
     backup = paths.BACKUPS / f"{slug}-{time.strftime('%Y%m%d-%H%M%S')}.py"
     shutil.copy2(stub, backup)
-    stub.write_bytes(original.stdout)
+    stub.write_bytes(original)
     console.print(f"Restored {relative}; your version is saved as {paths.relative(backup)}")
 
 
@@ -251,6 +252,12 @@ def batch(submissions_dir: Path, out: Path, exercise_list: str, workers: int, se
                                         scheduler=scheduler)
     console.print(report.batch_table(graded))
     console.print(f"Wrote {out / 'grades.csv'} and {len(graded)} results.json files.")
+
+
+from .cli_mock import concepts_command, mock_group  # noqa: E402  (the commands register on main)
+
+main.add_command(mock_group)
+main.add_command(concepts_command)
 
 
 @main.group()

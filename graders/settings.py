@@ -10,6 +10,7 @@ of that child process only.
     MLKIT_WORKER_THREADS=N    threads per TensorFlow / OpenMP process (set by the runner for its judge)
     MLKIT_RUN_DIR, MLKIT_RUN_CGROUP   the run folder and cgroup of a judge (set by the runner)
     MLKIT_AUTOGRADER_ROOT     Gradescope's /autograder (tests)
+    MLKIT_HOME                where mock-interview sessions live (default: the user's data folder)
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ WORKER_THREADS = "MLKIT_WORKER_THREADS"
 RUN_DIR = "MLKIT_RUN_DIR"
 RUN_CGROUP = "MLKIT_RUN_CGROUP"
 AUTOGRADER_ROOT = "MLKIT_AUTOGRADER_ROOT"
+HOME = "MLKIT_HOME"
 
 
 def flag(name: str) -> bool:
