@@ -67,7 +67,8 @@ def sdpa_call(q, k, v, mask=None):
 # ----------------------------------------------------------------------------- scaled dot-product attention
 
 
-@pytest.mark.clause("C1", "C2", probes="scores not scaled by 1/sqrt(d_k), softmax over the wrong axis, leading axes")
+@pytest.mark.clause("C1", "C2", probes="scores not scaled by 1/sqrt(d_k), softmax over the wrong axis, leading axes",
+                    topic="attention and transformers")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("index", range(len(SDPA_SHAPES)))
 def test_attention_matches_reference(learner, reference, index):
@@ -80,7 +81,8 @@ def test_attention_matches_reference(learner, reference, index):
     assert_allclose(out, e_out, sdpa_call(q, k, v) + ", out", rtol=1e-7, atol=1e-12, show_expected=False, why=why)
 
 
-@pytest.mark.clause("C1", probes="scaling by 1/d_k or not at all, seen with a large d_k")
+@pytest.mark.clause("C1", probes="scaling by 1/d_k or not at all, seen with a large d_k",
+                    topic="attention and transformers")
 def test_attention_scaling_with_large_d_k(learner, reference):
     q, k, v, _ = sdpa_inputs(3)  # d_k = 64: unscaled scores saturate the softmax
     _, weights = learner.scaled_dot_product_attention(q, k, v)
@@ -89,7 +91,8 @@ def test_attention_scaling_with_large_d_k(learner, reference):
                     why="with d_k = 64 the weights are far too peaked: divide the scores by sqrt(d_k)")
 
 
-@pytest.mark.clause("C3", "C4", probes="mask applied after the softmax, or read the wrong way round")
+@pytest.mark.clause("C3", "C4", probes="mask applied after the softmax, or read the wrong way round",
+                    topic="attention and transformers")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("index", range(len(SDPA_SHAPES)))
 def test_masked_attention_matches_reference(learner, reference, index):
@@ -107,7 +110,8 @@ def test_masked_attention_matches_reference(learner, reference, index):
     assert_allclose(out, e_out, call + ", out", rtol=1e-7, atol=1e-12, show_expected=False)
 
 
-@pytest.mark.clause("C3", probes="a padding mask that must broadcast over heads and queries")
+@pytest.mark.clause("C3", probes="a padding mask that must broadcast over heads and queries",
+                    topic="shapes and broadcasting")
 def test_mask_broadcasts_over_heads_and_queries(learner, reference):
     q, k, v, _ = sdpa_inputs(2)  # (2, 4, 6, 16)
     padding = np.array([True] * 4 + [False] * 2)[None, None, None, :]  # last two keys are padding
@@ -118,7 +122,8 @@ def test_mask_broadcasts_over_heads_and_queries(learner, reference):
                     rtol=1e-7, atol=1e-12, show_expected=False)
 
 
-@pytest.mark.clause("C3", probes="mask convention inverted (True read as masked out)")
+@pytest.mark.clause("C3", probes="mask convention inverted (True read as masked out)",
+                    topic="attention and transformers")
 def test_mask_true_means_attend(learner):
     rng = np.random.default_rng(7)
     q, k, v = rng.normal(size=(3, 4)), rng.normal(size=(5, 4)), rng.normal(size=(5, 2))
@@ -133,7 +138,8 @@ def test_mask_true_means_attend(learner):
     assert_allclose(out, np.repeat(v[:1], 3, axis=0), call + ", out", atol=1e-12)
 
 
-@pytest.mark.clause("C5", probes="a fully masked query row getting uniform weights or nan")
+@pytest.mark.clause("C5", probes="a fully masked query row getting uniform weights or nan",
+                    topic="attention and transformers")
 def test_fully_masked_query_gets_zero_weights(learner):
     rng = np.random.default_rng(8)
     q, k, v = rng.normal(size=(3, 4)), rng.normal(size=(4, 4)), rng.normal(size=(4, 2))
@@ -148,7 +154,8 @@ def test_fully_masked_query_gets_zero_weights(learner):
     assert_allclose(np.sum(weights[[0, 2]], axis=-1), np.ones(2), call + ", other rows summed", rtol=1e-9)
 
 
-@pytest.mark.clause("C6", probes="softmax without the max shift overflowing for large scores")
+@pytest.mark.clause("C6", probes="softmax without the max shift overflowing for large scores",
+                    topic="numerical stability")
 def test_large_scores_stay_finite(learner, reference):
     rng = np.random.default_rng(9)
     q, k, v = 100.0 * rng.normal(size=(2, 3, 4)), 100.0 * rng.normal(size=(2, 3, 4)), rng.normal(size=(2, 3, 2))
@@ -161,7 +168,8 @@ def test_large_scores_stay_finite(learner, reference):
 
 
 @pytest.mark.points(2)
-@pytest.mark.clause("C6", "C4", probes="masked keys given a finite penalty (e.g. -1e4 added) instead of exactly 0 weight")
+@pytest.mark.clause("C6", "C4", probes="masked keys given a finite penalty (e.g. -1e4 added) instead of exactly 0 weight",
+                    topic="attention and transformers")
 def test_mask_is_exact_for_scores_near_1e4(learner, reference):
     # d_k = 1, so the scores are q * k: the masked key 0 has the largest score of its row (1e4)
     q, k, v = np.array([[100.0]]), np.array([[100.0], [-100.0], [-50.0]]), np.array([[1.0, 0.0], [0.0, 1.0], [2.0, 3.0]])
@@ -183,7 +191,7 @@ def test_mask_is_exact_for_scores_near_1e4(learner, reference):
         assert_allclose(out, e_out, call + ", out", rtol=1e-7, atol=1e-12, show_expected=False)
 
 
-@pytest.mark.clause("C1", "C4", probes="float32 inputs")
+@pytest.mark.clause("C1", "C4", probes="masked attention on float32 queries, keys and values", topic="api contract")
 def test_float32_inputs(learner, reference):
     q, k, v, mask = sdpa_inputs(1, np.float32)
     out, weights = learner.scaled_dot_product_attention(q, k, v, mask)
@@ -196,7 +204,8 @@ def test_float32_inputs(learner, reference):
 # ----------------------------------------------------------------------------- causal mask
 
 
-@pytest.mark.clause("C10", probes="causal mask off by one, transposed, or not boolean")
+@pytest.mark.clause("C10", probes="causal mask off by one, transposed, or not boolean",
+                    topic="attention and transformers")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("t", [1, 2, 5, 8])
 def test_causal_mask(learner, t):
@@ -209,7 +218,8 @@ def test_causal_mask(learner, t):
                  why="query i may attend to keys 0..i: itself included, nothing after it (True = may attend)")
 
 
-@pytest.mark.clause("C10", "C4", probes="a causal mask that lets a position see later ones")
+@pytest.mark.clause("C10", "C4", probes="a causal mask that lets a position see later ones",
+                    topic="attention and transformers")
 def test_causal_attention_ignores_the_future(learner):
     rng = np.random.default_rng(10)
     q, k, v = rng.normal(size=(2, 6, 4)), rng.normal(size=(2, 6, 4)), rng.normal(size=(2, 6, 3))
@@ -228,7 +238,7 @@ def test_causal_attention_ignores_the_future(learner):
 # ----------------------------------------------------------------------------- heads
 
 
-@pytest.mark.clause("C7", probes="split_heads as a bare reshape without the transpose")
+@pytest.mark.clause("C7", probes="split_heads as a bare reshape without the transpose", topic="shapes and broadcasting")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("n", [1, 3, 4, 12])
 def test_split_heads_takes_contiguous_feature_blocks(learner, n):
@@ -241,7 +251,7 @@ def test_split_heads_takes_contiguous_feature_blocks(learner, n):
                         "to (B, n, T, D//n) scrambles positions and heads")
 
 
-@pytest.mark.clause("C9", probes="merge_heads that is not the inverse of split_heads")
+@pytest.mark.clause("C9", probes="merge_heads that is not the inverse of split_heads", topic="shapes and broadcasting")
 def test_merge_heads_concatenates_heads(learner):
     heads = np.random.default_rng(12).normal(size=(2, 3, 5, 4))
     got = learner.merge_heads(heads)
@@ -251,7 +261,7 @@ def test_merge_heads_concatenates_heads(learner):
     assert_allclose(learner.merge_heads(learner.split_heads(x, 2)), x, "merge_heads(split_heads(x, 2))")
 
 
-@pytest.mark.clause("C8", probes="split_heads accepting D not divisible by n")
+@pytest.mark.clause("C8", probes="split_heads accepting D not divisible by n", topic="input validation")
 def test_split_heads_rejects_indivisible_dimension(learner):
     with pytest.raises(ValueError):
         learner.split_heads(np.zeros((1, 2, 10)), 3)
@@ -275,7 +285,8 @@ def keras_core(learner, keras_mha, x_query, x_value, mask):
     return learner.merge_heads(out) @ kernel.reshape(-1, D) + bias, weights
 
 
-@pytest.mark.clause("C11", "C3", "C7", "C9", probes="multi-head attention with a padding mask vs Keras")
+@pytest.mark.clause("C11", "C3", "C7", "C9", probes="multi-head attention with a padding mask vs Keras",
+                    topic="attention and transformers")
 @pytest.mark.points(3)
 def test_matches_keras_multi_head_attention_with_padding_mask(learner, keras_mha):
     out, weights = keras_core(learner, keras_mha, keras_mha["xq"], keras_mha["xv"], keras_mha["mask"][:, None])
@@ -287,7 +298,8 @@ def test_matches_keras_multi_head_attention_with_padding_mask(learner, keras_mha
                     why="differs from keras.layers.MultiHeadAttention given the same projections")
 
 
-@pytest.mark.clause("C11", "C10", probes="causal multi-head self-attention vs Keras")
+@pytest.mark.clause("C11", "C10", probes="causal multi-head self-attention vs Keras",
+                    topic="attention and transformers")
 @pytest.mark.points(2)
 def test_matches_keras_multi_head_attention_causal(learner, keras_mha):
     out, weights = keras_core(learner, keras_mha, keras_mha["xq"], keras_mha["xq"], learner.causal_mask(TQ))

@@ -96,7 +96,8 @@ def conv_call(case):
 @pytest.mark.parametrize("case", [(1, 7, 7, 1, 3, 3, 1, 2, 0), (1, 7, 6, 2, 2, 3, 1, 2, 1),
                                   (2, 10, 9, 1, 4, 4, 2, 3, 1), (1, 4, 4, 1, 4, 4, 1, 1, 0),
                                   (1, 5, 3, 1, 1, 1, 1, 1, 2)])
-@pytest.mark.clause("C1", "C2", probes="output size off by one, or padding the batch and channel axes too")
+@pytest.mark.clause("C1", "C2", probes="output size off by one, or padding the batch and channel axes too",
+                    topic="convolutions")
 def test_conv_output_shape(learner, case):
     n, h, w, c, kh, kw, f, stride, pad = case
     out, _ = learner.conv2d_forward(np.ones((n, h, w, c)), np.ones((kh, kw, c, f)), np.zeros(f), stride, pad)
@@ -105,7 +106,8 @@ def test_conv_output_shape(learner, case):
                  "are padded")
 
 
-@pytest.mark.clause("C3", "C2", probes="a flipped kernel, or padding and stride handled unlike tf.nn.conv2d")
+@pytest.mark.clause("C3", "C2", probes="a flipped kernel, or padding and stride handled unlike tf.nn.conv2d",
+                    topic="convolutions")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("index", range(len(CONV_CASES)))
 def test_conv_forward_matches_tf(learner, tf_expected, index):
@@ -118,7 +120,8 @@ def test_conv_forward_matches_tf(learner, tf_expected, index):
                         "kernel is not flipped), and the zero padding goes on H and W only")
 
 
-@pytest.mark.clause("C6", probes="backward ignoring the stride, db not summed over N, H and W, padding stripped wrongly")
+@pytest.mark.clause("C6", probes="backward ignoring the stride, db not summed over N, H and W, padding stripped wrongly",
+                    topic="gradients and backpropagation")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("index", range(len(CONV_CASES)))
 def test_conv_backward_matches_gradient_tape(learner, tf_expected, index):
@@ -138,7 +141,8 @@ def test_conv_backward_matches_gradient_tape(learner, tf_expected, index):
                         "padded input, then strip exactly `pad` rows/columns (also when pad == 0)")
 
 
-@pytest.mark.clause("C3", "C6", probes="float32 inputs")
+@pytest.mark.clause("C3", "C6", probes="float32 inputs to conv2d_forward and conv2d_backward, compared with TensorFlow",
+                    topic="api contract")
 def test_conv_float32_inputs(learner, tf_expected):
     x, k, b, dout = conv_inputs(FLOAT32_CASE, 99, np.float32)
     out, cache = learner.conv2d_forward(x, k, b, FLOAT32_CASE[7], FLOAT32_CASE[8])
@@ -159,7 +163,7 @@ def pool_call(case):
     return f"maxpool_forward(x of shape {(n, h, w, c)}, size={size}, stride={stride})"
 
 
-@pytest.mark.clause("C4", probes="pooling output size off by one")
+@pytest.mark.clause("C4", probes="pooling output size off by one", topic="convolutions")
 @pytest.mark.parametrize("case", [(1, 7, 7, 1, 2, 2), (2, 9, 6, 1, 3, 2), (1, 5, 5, 2, 3, 1), (1, 4, 4, 1, 4, 4)])
 def test_maxpool_output_shape(learner, case):
     n, h, w, c, size, stride = case
@@ -167,7 +171,7 @@ def test_maxpool_output_shape(learner, case):
     assert_shape(out, (n, (h - size) // stride + 1, (w - size) // stride + 1, c), pool_call(case))
 
 
-@pytest.mark.clause("C4", probes="pooling forward unlike tf.nn.max_pool2d VALID")
+@pytest.mark.clause("C4", probes="pooling forward unlike tf.nn.max_pool2d VALID", topic="convolutions")
 @pytest.mark.parametrize("index", range(len(POOL_CASES)))
 def test_maxpool_forward_matches_tf(learner, tf_expected, index):
     case = POOL_CASES[index]
@@ -177,7 +181,8 @@ def test_maxpool_forward_matches_tf(learner, tf_expected, index):
                     why="differs from tf.nn.max_pool2d(padding='VALID')")
 
 
-@pytest.mark.clause("C7", probes="gradient sent to the whole window or its first element, overlaps overwritten")
+@pytest.mark.clause("C7", probes="gradient sent to the whole window or its first element, overlaps overwritten",
+                    topic="gradients and backpropagation")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("index", range(len(POOL_CASES)))
 def test_maxpool_backward_matches_gradient_tape(learner, tf_expected, index):
@@ -191,7 +196,8 @@ def test_maxpool_backward_matches_gradient_tape(learner, tf_expected, index):
                         "receives its gradient, and overlapping windows add up")
 
 
-@pytest.mark.clause("C8", probes="ties resolved to the last maximum or split between maxima")
+@pytest.mark.clause("C8", probes="ties resolved to the last maximum or split between maxima",
+                    topic="gradients and backpropagation")
 @pytest.mark.points(2)
 def test_maxpool_ties_go_to_first_maximum(learner):
     # channel 0: four windows with different tie patterns; channel 1: constant (every window tied)
@@ -212,7 +218,8 @@ def test_maxpool_ties_go_to_first_maximum(learner):
                         "order (the documented convention, as np.argmax on the flattened window)")
 
 
-@pytest.mark.clause("C8", "C7", probes="ties in overlapping windows")
+@pytest.mark.clause("C8", "C7", probes="tied maxima in overlapping windows: the gradients of every window must add up",
+                    topic="gradients and backpropagation")
 def test_maxpool_ties_with_overlapping_windows(learner):
     x = np.full((1, 3, 3, 1), 2.0)
     dout = np.array([[1.0, 2.0], [3.0, 4.0]]).reshape(1, 2, 2, 1)
@@ -226,7 +233,8 @@ def test_maxpool_ties_with_overlapping_windows(learner):
 # ----------------------------------------------------------------------------- defaults and caches
 
 
-@pytest.mark.clause("C5", probes="default stride, pad or pool size different from the signatures'")
+@pytest.mark.clause("C5", probes="default stride, pad or pool size different from the signatures'",
+                    topic="api contract")
 def test_defaults(learner, reference):
     rng = np.random.default_rng(21)
     x, k, b = rng.normal(size=(2, 6, 7, 2)), rng.normal(size=(3, 3, 2, 3)), rng.normal(size=3)
@@ -250,7 +258,7 @@ def _plain_data(value, where="cache"):
     return f"{where} is a {type(value).__name__}"
 
 
-@pytest.mark.clause("C9", probes="a cache holding objects other than numpy arrays and ints")
+@pytest.mark.clause("C9", probes="a cache holding objects other than numpy arrays and ints", topic="api contract")
 def test_caches_are_plain_data(learner):
     rng = np.random.default_rng(22)
     x, k, b = rng.normal(size=(1, 5, 5, 2)), rng.normal(size=(3, 3, 2, 2)), rng.normal(size=2)

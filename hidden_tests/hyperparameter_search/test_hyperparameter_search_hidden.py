@@ -92,7 +92,8 @@ def run(learner, factory, fixed, grid, X, y, k, seed):
     return call, best, scores
 
 
-@pytest.mark.clause("C2", "C3", "C4", "C6", "C7", probes="KFold or an unseeded split, insertion order, weighted fold means, training-fold scores")
+@pytest.mark.clause("C2", "C3", "C4", "C6", "C7", probes="KFold or an unseeded split, insertion order, weighted fold means, training-fold scores",
+                    topic="validation and leakage")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("case", list(CASES))
 def test_mean_scores_match_gridsearchcv(learner, case):
@@ -107,7 +108,7 @@ def test_mean_scores_match_gridsearchcv(learner, case):
         raise AssertionError(f"called {call}; best_params is {best!r}, but that is not the candidate GridSearchCV picks")
 
 
-@pytest.mark.clause("C7", probes="the last of tied candidates returned")
+@pytest.mark.clause("C7", probes="the last of tied candidates returned", topic="model evaluation")
 @pytest.mark.points(2)
 def test_ties_go_to_the_first_candidate(learner):
     # leaf_size does not change a brute-force neighbour search: every candidate scores the same
@@ -121,7 +122,7 @@ def test_ties_go_to_the_first_candidate(learner):
                              f"candidate in ParameterGrid order")
 
 
-@pytest.mark.clause("C3", probes="a list of grids not searched grid after grid")
+@pytest.mark.clause("C3", probes="a list of grids not searched grid after grid", topic="api contract")
 def test_list_of_grids(learner):
     X, y = wine()
     grid = [{"max_depth": [1, 3]}, {"max_depth": [2], "criterion": ["entropy"]}]
@@ -134,7 +135,7 @@ def test_list_of_grids(learner):
 
 
 @pytest.mark.points(2)
-@pytest.mark.clause("C2", probes="fixed_params overriding the candidate's value")
+@pytest.mark.clause("C2", probes="fixed_params overriding the candidate's value", topic="api contract")
 def test_candidate_values_win_over_fixed_params(learner):
     X, y = iris()
     factory, fixed, grid = "sklearn.neighbors.KNeighborsClassifier", {"n_neighbors": 40, "weights": "distance"}, \
@@ -148,7 +149,8 @@ def test_candidate_values_win_over_fixed_params(learner):
 
 
 @pytest.mark.points(2)
-@pytest.mark.clause("C5", probes="one estimator per candidate re-fitted fold after fold (warm_start carries over)")
+@pytest.mark.clause("C5", probes="one estimator per candidate re-fitted fold after fold (warm_start carries over)",
+                    topic="validation and leakage")
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_a_fresh_estimator_for_every_fold(learner):
     X, y = iris()
@@ -178,7 +180,8 @@ def called_functions(tree, name):
 
 
 @pytest.mark.points(2)
-@pytest.mark.clause("C1", probes="grid_search delegating to GridSearchCV instead of looping over candidates and folds")
+@pytest.mark.clause("C1", probes="grid_search delegating to GridSearchCV instead of looping over candidates and folds",
+                    topic="validation and leakage")
 def test_grid_search_is_written_by_hand(learner, request):
     X, y = iris()
     factory, grid = "sklearn.neighbors.KNeighborsClassifier", {"n_neighbors": [3, 11]}
@@ -204,7 +207,7 @@ def search_spec(learner, seed):
     return estimator_spec(learner.build_search(seed))
 
 
-@pytest.mark.clause("C8", probes="no Pipeline, or the scaler not its first step")
+@pytest.mark.clause("C8", probes="no Pipeline, or the scaler not its first step", topic="validation and leakage")
 @pytest.mark.points(2)
 def test_build_search_scaler_inside_pipeline(learner):
     call = "build_search(0)"
@@ -224,7 +227,7 @@ def test_build_search_scaler_inside_pipeline(learner):
                              f"it on its own training rows)")
 
 
-@pytest.mark.clause("C10", probes="cv=5, KFold, or StratifiedKFold without the seed")
+@pytest.mark.clause("C10", probes="cv=5, KFold, or StratifiedKFold without the seed", topic="validation and leakage")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("seed", [0, 11])
 def test_build_search_uses_seeded_stratified_kfold(learner, seed):
@@ -243,7 +246,7 @@ def test_build_search_uses_seeded_stratified_kfold(learner, seed):
                              f"StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)")
 
 
-@pytest.mark.clause("C9", probes="grid keys that name no pipeline step; a single candidate")
+@pytest.mark.clause("C9", probes="grid keys that name no pipeline step; a single candidate", topic="preprocessing")
 def test_build_search_grid_addresses_pipeline_steps(learner):
     call = "build_search(0)"
     spec = search_spec(learner, 0)
@@ -264,7 +267,8 @@ def test_build_search_grid_addresses_pipeline_steps(learner):
         raise AssertionError(f"called {call}; the grid has {n_candidates} candidate(s), nothing to search")
 
 
-@pytest.mark.clause("C8", "C11", probes="a search that does not learn (no classifier, bad grid)")
+@pytest.mark.clause("C8", "C11", probes="a search that does not learn (no classifier, bad grid)",
+                    topic="training and convergence")
 @pytest.mark.points(3)
 def test_build_search_learns_breast_cancer(learner):
     X, y = load_breast_cancer(return_X_y=True)

@@ -93,7 +93,8 @@ def _compare(got, expected, call):
 
 # ---------------------------------------------------------------------------- k-means from a given init
 
-@pytest.mark.clause("C1", "C3", "C4", "C6", probes="Lloyd's algorithm from a given init, compared with scikit-learn")
+@pytest.mark.clause("C1", "C3", "C4", "C6", probes="Lloyd's algorithm from a given init, compared with scikit-learn",
+                    topic="clustering")
 @pytest.mark.points(3)
 @pytest.mark.parametrize("seed,n,d,k", [(0, 60, 2, 3), (1, 200, 5, 4), (2, 31, 1, 2), (3, 150, 3, 6)])
 def test_kmeans_matches_sklearn_from_init(learner, seed, n, d, k):
@@ -104,7 +105,8 @@ def test_kmeans_matches_sklearn_from_init(learner, seed, n, d, k):
     _compare(got, _sk_kmeans(X, k, init), call)
 
 
-@pytest.mark.clause("C1", "C2", "C3", "C4", probes="max_iter off by one or ignored, inertia going up from one iteration to the next")
+@pytest.mark.clause("C1", "C2", "C3", "C4", probes="max_iter off by one or ignored, inertia going up from one iteration to the next",
+                    topic="clustering")
 @pytest.mark.points(3)
 def test_kmeans_iteration_by_iteration(learner):
     """max_iter = 1..5 from a poor init: each run equals scikit-learn's, and inertia never goes up."""
@@ -119,9 +121,10 @@ def test_kmeans_iteration_by_iteration(learner):
             f"called {call}; inertia {got[2]:.6g} is larger than with max_iter={max_iter - 1} - "
             "each Lloyd step can only lower the inertia")
         previous = got[2]
-@pytest.mark.clause("C2", probes="tol ignored")
 
 
+@pytest.mark.clause("C2", probes="a huge tol that does not stop the iterations after the first update",
+                    topic="clustering")
 def test_kmeans_tol_stops_early(learner):
     X = np.random.default_rng(8).uniform(size=(80, 2))
     init = _bunched_init(X, 3)
@@ -130,9 +133,9 @@ def test_kmeans_tol_stops_early(learner):
     expected = _sk_kmeans(X, 3, init, max_iter=1)
     assert_allclose(got[0], expected[0], call + " centroids", rtol=1e-9, atol=1e-9,
                     why="a centroid move below tol must stop the iterations", show_expected=False)
-@pytest.mark.clause("C5", probes="integer data and init: means truncated to integers")
 
 
+@pytest.mark.clause("C5", probes="integer data and init: means truncated to integers", topic="api contract")
 def test_kmeans_integer_data_and_init(learner):
     X = np.array([[0, 0], [0, 1], [1, 0], [9, 9], [9, 10], [10, 9], [10, 10]])
     init = np.array([[0, 0], [10, 10]])
@@ -144,7 +147,7 @@ def test_kmeans_integer_data_and_init(learner):
 
 # ---------------------------------------------------------------------------- empty clusters
 
-@pytest.mark.clause("C1", probes="an empty cluster giving nan or moving")
+@pytest.mark.clause("C1", probes="an empty cluster giving nan or moving", topic="clustering")
 @pytest.mark.points(2)
 def test_kmeans_far_centroid_stays_empty_without_nan(learner, reference):
     X = np.random.default_rng(9).normal(size=(50, 2))
@@ -156,9 +159,10 @@ def test_kmeans_far_centroid_stays_empty_without_nan(learner, reference):
     ref_centroids, _, ref_inertia = reference.kmeans(X, 3, init=init)
     assert_allclose(centroids, ref_centroids, call + " centroids", rtol=1e-9, atol=1e-9, show_expected=False)
     assert_scalar_close(inertia, ref_inertia, call + " inertia", rtol=1e-9, show_expected=False)
-@pytest.mark.clause("C1", probes="ties not going to the lowest index, or an empty cluster's centroid moved")
 
 
+@pytest.mark.clause("C1", probes="ties not going to the lowest index, or an empty cluster's centroid moved",
+                    topic="clustering")
 def test_kmeans_duplicate_init_rows(learner, reference):
     X = np.random.default_rng(10).normal(size=(40, 3))
     init = np.array([X[0], X[0], X[5]])
@@ -175,7 +179,8 @@ def test_kmeans_duplicate_init_rows(learner, reference):
 
 # ---------------------------------------------------------------------------- k-means++ (init=None)
 
-@pytest.mark.clause("C7", "C8", probes="init=None unseeded, or seeding that puts two centroids in one blob")
+@pytest.mark.clause("C7", "C8", probes="init=None unseeded, or seeding that puts two centroids in one blob",
+                    topic="clustering")
 @pytest.mark.points(2)
 def test_kmeans_default_init_finds_separated_blobs(learner):
     rng = np.random.default_rng(12)
@@ -197,7 +202,7 @@ def test_kmeans_default_init_finds_separated_blobs(learner):
 
 # ---------------------------------------------------------------------------- silhouette
 
-@pytest.mark.clause("C9", probes="a or b computed wrongly, on random labels")
+@pytest.mark.clause("C9", probes="a or b computed wrongly, on random labels", topic="evaluation metrics")
 @pytest.mark.points(3)
 @pytest.mark.parametrize("seed,n,d,k", [(0, 30, 2, 2), (1, 80, 4, 3), (2, 57, 1, 5), (3, 120, 3, 7)])
 def test_silhouette_matches_sklearn(learner, seed, n, d, k):
@@ -210,9 +215,9 @@ def test_silhouette_matches_sklearn(learner, seed, n, d, k):
                         atol=SILHOUETTE_TOL, rtol=0,
                         why="a is the mean distance to the OTHER points of the own cluster, b the smallest "
                             "mean distance to another cluster", show_expected=False)
-@pytest.mark.clause("C9", probes="the silhouette of a good clustering")
 
 
+@pytest.mark.clause("C9", probes="the silhouette of a good clustering", topic="evaluation metrics")
 def test_silhouette_of_a_good_clustering(learner, reference):
     X = _blobs(5, 90, 2, 3, spread=0.3)
     labels = reference.kmeans(X, 3, seed=0)[1]
@@ -220,7 +225,7 @@ def test_silhouette_of_a_good_clustering(learner, reference):
                         call_repr("silhouette_score", X, labels), atol=SILHOUETTE_TOL, rtol=0, show_expected=False)
 
 
-@pytest.mark.clause("C9", probes="a singleton cluster scoring 1 or nan")
+@pytest.mark.clause("C9", probes="a singleton cluster scoring 1 or nan", topic="evaluation metrics")
 @pytest.mark.points(2)
 def test_silhouette_singleton_cluster_scores_zero(learner):
     X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [5.0, 5.0], [5.0, 6.0], [20.0, 0.0]])
@@ -229,9 +234,9 @@ def test_silhouette_singleton_cluster_scores_zero(learner):
                         call_repr("silhouette_score", X, labels), atol=SILHOUETTE_TOL, rtol=0,
                         why="a point alone in its cluster has no a; its silhouette is defined as 0",
                         show_expected=False)
-@pytest.mark.clause("C10", probes="labels that are not 0..k-1 (3, 7, 42 or strings)")
 
 
+@pytest.mark.clause("C10", probes="labels that are not 0..k-1 (3, 7, 42 or strings)", topic="api contract")
 def test_silhouette_arbitrary_label_values(learner):
     X = _blobs(6, 40, 2, 3)
     codes = np.random.default_rng(6).integers(3, size=40)
@@ -242,7 +247,7 @@ def test_silhouette_arbitrary_label_values(learner):
                             why="labels are names, not necessarily 0..k-1", show_expected=False)
 
 
-@pytest.mark.clause("C11", probes="one cluster or n clusters accepted")
+@pytest.mark.clause("C11", probes="one cluster or n clusters accepted", topic="input validation")
 @pytest.mark.parametrize("labels", [[0, 0, 0, 0], [0, 1, 2, 3]])
 def test_silhouette_rejects_one_or_n_clusters(learner, labels):
     X = np.arange(8.0).reshape(4, 2)
@@ -253,7 +258,8 @@ def test_silhouette_rejects_one_or_n_clusters(learner, labels):
 # ---------------------------------------------------------------------------- contract: tol, dtypes, k-means++, seed
 
 @pytest.mark.points(2)
-@pytest.mark.clause("C2", probes="tol compared with something other than the total squared centroid move")
+@pytest.mark.clause("C2", probes="tol compared with something other than the total squared centroid move",
+                    topic="clustering")
 def test_kmeans_tol_is_the_total_squared_move(learner, reference):
     # from this start the total squared moves are 0.47, 0.027, 0.0072, 0.0037, 0.0010, 0.00071, 0: each tol
     # falls between two of them, where a sqrt, a max or a mean over centroids, or a tol scaled by the
@@ -270,7 +276,7 @@ def test_kmeans_tol_is_the_total_squared_move(learner, reference):
 
 
 @pytest.mark.clause("C5", "C6", probes="integer data with init=None: centroids kept as integers, or an inertia "
-                                       "that is not a float")
+                                       "that is not a float", topic="api contract")
 def test_kmeans_integer_data_default_init(learner):
     X = np.array([[0, 0], [0, 1], [1, 0], [1, 2], [20, 20], [20, 21], [22, 20], [-20, 20], [-21, 21], [-20, 22]])
     for seed in (0, 1):
@@ -309,7 +315,8 @@ KPP_FIRST_PICK_MAX = 45  # times one point is picked first in 150 calls (uniform
 @pytest.mark.points(3)
 @pytest.mark.convergence
 @pytest.mark.clause("C7", probes="k-means++ picks that do not follow the D^2 rule (uniform, farthest point, "
-                                 "distance not squared, greedy trials) or a first pick that is not uniform")
+                                 "distance not squared, greedy trials) or a first pick that is not uniform",
+                    topic="clustering")
 def test_kmeans_plus_plus_follows_the_d2_rule(learner, train_seed, record_metric):
     """Each pick i has probability p_i = D2_i / sum(D2); the chosen p minus its expectation sum(p^2) averages
     to 0 under the D^2 rule, is negative when the picks are too uniform and positive when too greedy."""
@@ -335,7 +342,8 @@ def test_kmeans_plus_plus_follows_the_d2_rule(learner, train_seed, record_metric
         f"SQUARED distance to the nearest centroid already chosen, one random draw per pick)")
 
 
-@pytest.mark.clause("C8", probes="the seed ignored with init=None (the same start for every seed)")
+@pytest.mark.clause("C8", probes="the seed ignored with init=None (the same start for every seed)",
+                    topic="randomness and reproducibility")
 def test_kmeans_seed_is_used(learner):
     X = _blobs(13, 60, 2, 5, spread=2.0)
     starts = set()
@@ -348,7 +356,7 @@ def test_kmeans_seed_is_used(learner):
         f"draw the k-means++ picks from np.random.default_rng(seed)")
 
 
-@pytest.mark.clause("C9", probes="the silhouette returned as an array instead of a float")
+@pytest.mark.clause("C9", probes="the silhouette returned as an array instead of a float", topic="api contract")
 def test_silhouette_is_a_float(learner):
     X = np.array([[0.0, 0.0], [0.0, 1.0], [5.0, 5.0], [5.0, 6.0], [9.0, 0.0]])
     labels = np.array([0, 0, 1, 1, 2])

@@ -85,7 +85,8 @@ def _spiral(n_per_class, seed, turns=1.5, noise=0.03):
 
 # ---------------------------------------------------------------------------- forward
 
-@pytest.mark.clause("C1", probes="forward with the wrong layer order or an activation on the output layer")
+@pytest.mark.clause("C1", probes="forward with the wrong layer order or an activation on the output layer",
+                    topic="model architecture")
 @pytest.mark.parametrize("sizes", [[3, 5, 2], [4, 6, 5, 3], [10, 8, 8, 8, 4]])
 def test_forward_matches_reference(learner, reference, sizes):
     params, X, _ = _problem(sizes, 7, seed=len(sizes))
@@ -95,7 +96,8 @@ def test_forward_matches_reference(learner, reference, sizes):
                     why="ReLU after every hidden affine layer, softmax after the last one", show_expected=False)
 
 
-@pytest.mark.clause("C2", probes="softmax without the max shift overflowing for large logits")
+@pytest.mark.clause("C2", probes="softmax without the max shift overflowing for large logits",
+                    topic="numerical stability")
 def test_forward_large_logits_stay_finite(learner):
     sizes = [3, 4, 3]
     params, X, _ = _problem(sizes, 6, seed=9)
@@ -106,7 +108,7 @@ def test_forward_large_logits_stay_finite(learner):
     assert_allclose(probs.sum(axis=1), np.ones(6), call_repr("forward", X) + " probs summed over classes", atol=1e-9)
 
 
-@pytest.mark.clause("C3", probes="a cache holding objects other than numpy arrays")
+@pytest.mark.clause("C3", probes="a cache holding objects other than numpy arrays", topic="api contract")
 @pytest.mark.points(0.5)
 def test_forward_cache_is_data(learner):
     sizes = [3, 5, 4, 2]
@@ -129,7 +131,8 @@ def _rel_error(a, b):
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-12))
 
 
-@pytest.mark.clause("C4", probes="gradients missing the 1/N, a wrong ReLU derivative or bias gradient")
+@pytest.mark.clause("C4", probes="gradients missing the 1/N, a wrong ReLU derivative or bias gradient",
+                    topic="gradients and backpropagation")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("sizes", [[3, 5, 4], [4, 6, 5, 3]])
 def test_gradients_match_centred_difference(learner, reference, sizes):
@@ -149,7 +152,7 @@ def test_gradients_match_centred_difference(learner, reference, sizes):
             f"(limit {GRAD_REL_TOL:g}) - check the 1/N of the mean loss and the ReLU derivative")
 
 
-@pytest.mark.clause("C4", probes="gradients on a larger batch with three layers")
+@pytest.mark.clause("C4", probes="gradients on a larger batch with three layers", topic="gradients and backpropagation")
 def test_gradients_match_reference_on_a_batch(learner, reference):
     sizes = [6, 16, 12, 5]
     params, X, y = _problem(sizes, 64, seed=3)
@@ -164,7 +167,8 @@ def test_gradients_match_reference_on_a_batch(learner, reference):
 
 # ---------------------------------------------------------------------------- init
 
-@pytest.mark.clause("C8", "C5", probes="output-layer weights too large at initialisation")
+@pytest.mark.clause("C8", "C5", probes="output-layer weights too large at initialisation",
+                    topic="training and convergence")
 @pytest.mark.points(0.5)
 @pytest.mark.parametrize("sizes", [[20, 64, 3], [20, 64, 64, 10]])
 def test_loss_at_init_is_ln_c(learner, reference, sizes):
@@ -180,7 +184,8 @@ def test_loss_at_init_is_ln_c(learner, reference, sizes):
         f"expected about ln C = {ln_c:.3f} - the output layer's initial weights are too large")
 
 
-@pytest.mark.clause("C7", "C6", probes="hidden weights not He-scaled, biases not zero, seed ignored")
+@pytest.mark.clause("C7", "C6", probes="hidden weights not He-scaled, biases not zero, seed ignored",
+                    topic="training and convergence")
 @pytest.mark.points(2)
 def test_init_scale_biases_and_seed(learner):
     sizes = [400, 300, 200, 10]
@@ -201,7 +206,7 @@ def test_init_scale_biases_and_seed(learner):
         f"called {call} and with seed 2; got the same weights - the seed is ignored")
 
 
-@pytest.mark.clause("C5", probes="parameters of the wrong shape or not float64")
+@pytest.mark.clause("C5", probes="parameters of the wrong shape or not float64", topic="api contract")
 @pytest.mark.points(0.5)
 @pytest.mark.parametrize("sizes", [[2, 32, 32, 2], [5, 3, 7, 4, 6]])
 def test_init_params_shapes_and_float64(learner, sizes):
@@ -217,7 +222,8 @@ def test_init_params_shapes_and_float64(learner, sizes):
         assert value.dtype == np.float64, f"called {call}; params[{key!r}] has dtype {value.dtype}, expected float64"
 
 
-@pytest.mark.clause("C6", probes="weights drawn from numpy's global RNG or another generator than default_rng(seed)")
+@pytest.mark.clause("C6", probes="weights drawn from numpy's global RNG or another generator than default_rng(seed)",
+                    topic="randomness and reproducibility")
 def test_init_params_draws_from_default_rng(learner):
     sizes, seed = [6, 5, 4, 3], 17
     call = call_repr("init_params", sizes, seed)
@@ -234,7 +240,8 @@ def test_init_params_draws_from_default_rng(learner):
 
 # ---------------------------------------------------------------------------- train
 
-@pytest.mark.clause("C10", "C9", probes="a training step that skips the biases, has the wrong sign or step, or another start")
+@pytest.mark.clause("C10", "C9", probes="a training step that skips the biases, has the wrong sign or step, or another start",
+                    topic="optimization")
 @pytest.mark.points(3)
 def test_train_takes_gradient_steps_on_every_tensor(learner, reference):
     X, y = _spiral(20, seed=77)
@@ -252,7 +259,8 @@ def test_train_takes_gradient_steps_on_every_tensor(learner, reference):
                             "starting from init_params([d, *hidden, C], seed)", show_expected=False)
 
 
-@pytest.mark.clause("C9", "C10", probes="a list of hidden sizes, or C taken as the number of distinct labels")
+@pytest.mark.clause("C9", "C10", probes="a list of hidden sizes, or C taken as the number of distinct labels",
+                    topic="model architecture")
 @pytest.mark.points(2)
 def test_train_with_hidden_list_and_classes_from_max_label(learner, reference):
     X, y = _spiral(12, seed=78)
@@ -272,7 +280,7 @@ def test_train_with_hidden_list_and_classes_from_max_label(learner, reference):
                         show_expected=False)
 
 
-@pytest.mark.clause("C11", probes="a network that does not learn the spiral")
+@pytest.mark.clause("C11", probes="a network that does not learn the spiral", topic="training and convergence")
 @pytest.mark.convergence
 @pytest.mark.points(15)
 @pytest.mark.parametrize("offset", [0, 3])

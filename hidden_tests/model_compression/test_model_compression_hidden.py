@@ -58,7 +58,7 @@ def check_pruning(learner, w, sparsity):
     return pruned, mask
 
 
-@pytest.mark.clause("C1", "C2", probes="count, shape, dtype or mask of the pruned weights")
+@pytest.mark.clause("C1", "C2", probes="count, shape, dtype or mask of the pruned weights", topic="model compression")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("shape, sparsity, dtype", [
     ((10, 10), 0.29, np.float64), ((3, 3, 4, 8), 0.5, np.float32), ((7,), 0.3, np.float64),
@@ -69,7 +69,8 @@ def test_prune_exact_sparsity(learner, shape, sparsity, dtype):
     check_pruning(learner, w, sparsity)
 
 
-@pytest.mark.clause("C1", probes="a magnitude threshold that prunes too many or too few on ties")
+@pytest.mark.clause("C1", probes="a magnitude threshold that prunes too many or too few on ties",
+                    topic="model compression")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("sparsity", [0.3, 0.55])
 def test_prune_exact_count_with_ties(learner, sparsity):
@@ -77,7 +78,8 @@ def test_prune_exact_count_with_ties(learner, sparsity):
     check_pruning(learner, w, sparsity)
 
 
-@pytest.mark.clause("C1", probes="pruning the smallest signed values instead of the smallest |w|")
+@pytest.mark.clause("C1", probes="pruning the smallest signed values instead of the smallest |w|",
+                    topic="model compression")
 @pytest.mark.points(2)
 def test_prune_by_magnitude_not_value(learner):
     w = np.array([-5.0, 0.1, -0.2, 4.0, -3.0, 0.3])
@@ -87,7 +89,8 @@ def test_prune_by_magnitude_not_value(learner):
 
 
 @pytest.mark.points(2)
-@pytest.mark.clause("C1", probes="the count rounded half up (int(s * n + 0.5)) instead of with Python's round")
+@pytest.mark.clause("C1", probes="the count rounded half up (int(s * n + 0.5)) instead of with Python's round",
+                    topic="model compression")
 @pytest.mark.parametrize("shape, sparsity", [((10,), 0.25), ((6,), 0.75), ((2, 7), 0.25)])
 def test_prune_count_uses_pythons_round(learner, shape, sparsity):
     w = np.random.default_rng(sum(shape)).normal(size=shape)
@@ -101,7 +104,7 @@ def test_prune_count_uses_pythons_round(learner, shape, sparsity):
     check_pruning(learner, w, sparsity)
 
 
-@pytest.mark.clause("C3", probes="a sparsity outside [0, 1] accepted")
+@pytest.mark.clause("C3", probes="a sparsity outside [0, 1] accepted", topic="input validation")
 @pytest.mark.parametrize("sparsity", [-0.1, 1.5])
 def test_prune_rejects_bad_sparsity(learner, sparsity):
     with pytest.raises(ValueError):
@@ -136,7 +139,8 @@ WEIGHTS = {
 }
 
 
-@pytest.mark.clause("C4", "C5", "C7", probes="truncation, a 256-step scale or clipping inside the range")
+@pytest.mark.clause("C4", "C5", "C7", probes="truncation, a 256-step scale or clipping inside the range",
+                    topic="model compression")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("kind", list(WEIGHTS))
 def test_round_trip_error_at_most_half_a_step(learner, kind):
@@ -150,7 +154,7 @@ def test_round_trip_error_at_most_half_a_step(learner, kind):
                             f"values inside the range")
 
 
-@pytest.mark.clause("C4", "C5", probes="uint8 levels or a range clipped to -127..127")
+@pytest.mark.clause("C4", "C5", probes="uint8 levels or a range clipped to -127..127", topic="model compression")
 @pytest.mark.points(2)
 def test_uses_the_full_int8_range(learner):
     w = np.random.default_rng(3).normal(size=100)
@@ -159,7 +163,7 @@ def test_uses_the_full_int8_range(learner):
         f"called {call}; q spans {int(q.min())}..{int(q.max())}, expected -128..127 (min(w) -> -128, max(w) -> 127)"
 
 
-@pytest.mark.clause("C4", "C7", probes="a range that does not contain 0")
+@pytest.mark.clause("C4", "C7", probes="a range that does not contain 0", topic="model compression")
 @pytest.mark.points(2)
 def test_zero_stays_exactly_zero(learner):
     w = np.maximum(np.random.default_rng(4).normal(size=(8, 8)), 0.0) + 0.5 * (np.arange(64).reshape(8, 8) % 7 == 0)
@@ -171,7 +175,8 @@ def test_zero_stays_exactly_zero(learner):
                                        f"it is exactly representable (padding, ReLU outputs)")
 
 
-@pytest.mark.clause("C4", "C5", "C6", probes="scale or zero point off the documented formula")
+@pytest.mark.clause("C4", "C5", "C6", probes="scale or zero point off the documented formula",
+                    topic="model compression")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("kind", ["mixed", "positive", "negative"])
 def test_quantization_matches_reference(learner, reference, kind):
@@ -186,7 +191,8 @@ def test_quantization_matches_reference(learner, reference, kind):
 
 
 @pytest.mark.points(2)
-@pytest.mark.clause("C5", probes="rounding halves up (floor(x + 0.5), int(x + 0.5)) instead of numpy's half-to-even")
+@pytest.mark.clause("C5", probes="rounding halves up (floor(x + 0.5), int(x + 0.5)) instead of numpy's half-to-even",
+                    topic="model compression")
 def test_quantization_rounds_half_to_even(learner, reference):
     # scale is exactly 0.125 here, -128 - lo / scale = -1.5, and every w / scale ends in .5
     w = np.array([-15.8125, 16.0625, 0.0625, 0.3125, 0.5625, -0.1875, -0.4375, 1.0625, -1.1875, 3.0625])
@@ -200,7 +206,7 @@ def test_quantization_rounds_half_to_even(learner, reference):
     assert_equal(q, ref_q, call + " q", why=why, show_expected=False)
 
 
-@pytest.mark.clause("C4", "C6", probes="a made-up scale for a constant tensor (hi == lo)")
+@pytest.mark.clause("C4", "C6", probes="a made-up scale for a constant tensor (hi == lo)", topic="model compression")
 def test_all_zero_tensor_gets_scale_one(learner):
     w = np.zeros((2, 5))
     call, q, scale, zero_point = quantized(learner, w)
@@ -212,7 +218,8 @@ def test_all_zero_tensor_gets_scale_one(learner):
     assert_equal(q, np.full(w.shape, zero_point, dtype=np.int8), call + " q", why="q = round(w / scale) + zero_point")
 
 
-@pytest.mark.clause("C6", "C8", probes="numbers returned as arrays or floats where a float or an int is promised")
+@pytest.mark.clause("C6", "C8", probes="numbers returned as arrays or floats where a float or an int is promised",
+                    topic="api contract")
 def test_returned_numbers_have_the_documented_types(learner):
     w = np.random.default_rng(12).normal(size=(4, 4))
     call = call_repr("quantize_int8", w)
@@ -229,7 +236,7 @@ def test_returned_numbers_have_the_documented_types(learner):
         raise AssertionError(f"called {call}; got {type(loss).__name__}, expected a float (the batch mean)")
 
 
-@pytest.mark.clause("C4", "C7", probes="an all-zero tensor divides by a zero range")
+@pytest.mark.clause("C4", "C7", probes="an all-zero tensor divides by a zero range", topic="numerical stability")
 def test_all_zero_tensor(learner):
     w = np.zeros((3, 4))
     call, q, scale, zero_point = quantized(learner, w)
@@ -237,7 +244,7 @@ def test_all_zero_tensor(learner):
     assert_allclose(back, np.zeros((3, 4)), call_repr("dequantize", q, scale=scale, zero_point=zero_point), atol=0.0)
 
 
-@pytest.mark.clause("C7", probes="q - zero_point computed in int8 (overflow)")
+@pytest.mark.clause("C7", probes="q - zero_point computed in int8 (overflow)", topic="numerical stability")
 @pytest.mark.points(2)
 def test_dequantize_widens_before_subtracting(learner):
     q = np.array([127, -128, 0, 5], dtype=np.int8)
@@ -262,7 +269,8 @@ def logits(seed, n=16, c=5, spread=3.0):
     return spread * rng.normal(size=(n, c)), spread * rng.normal(size=(n, c)), rng.integers(0, c, n)
 
 
-@pytest.mark.clause("C8", probes="the loss differs from TensorFlow's (T^2, KL direction, softened student, alpha)")
+@pytest.mark.clause("C8", probes="the loss differs from TensorFlow's (T^2, KL direction, softened student, alpha)",
+                    topic="model compression")
 @pytest.mark.points(3)
 @pytest.mark.parametrize("case", range(4))
 def test_distillation_matches_tensorflow(learner, tf_golden, case):
@@ -275,7 +283,7 @@ def test_distillation_matches_tensorflow(learner, tf_golden, case):
                         "softmax(student / T)), both averaged over the batch")
 
 
-@pytest.mark.clause("C8", probes="no T^2 factor on the soft term")
+@pytest.mark.clause("C8", probes="no T^2 factor on the soft term", topic="model compression")
 @pytest.mark.points(2)
 def test_soft_term_has_the_t_squared_factor(learner, reference):
     student, teacher, y = logits(7)
@@ -287,7 +295,8 @@ def test_soft_term_has_the_t_squared_factor(learner, reference):
                         why="the soft term is multiplied by T^2: softening by T shrinks its gradients by 1/T^2")
 
 
-@pytest.mark.clause("C8", probes="cross-entropy with soft targets instead of KL; alpha on the wrong term")
+@pytest.mark.clause("C8", probes="cross-entropy with soft targets instead of KL; alpha on the wrong term",
+                    topic="model compression")
 @pytest.mark.points(2)
 def test_identical_logits_leave_only_the_hard_term(learner, reference):
     student, _, y = logits(8)
@@ -301,7 +310,7 @@ def test_identical_logits_leave_only_the_hard_term(learner, reference):
                     why="alpha weights the hard (label) term")
 
 
-@pytest.mark.clause("C9", probes="softmax without subtracting the row maximum")
+@pytest.mark.clause("C9", probes="softmax without subtracting the row maximum", topic="numerical stability")
 @pytest.mark.points(2)
 def test_large_logits_stay_finite(learner, reference):
     student, teacher, y = logits(9, spread=400.0)

@@ -78,7 +78,7 @@ def _random(shape, seed, scale=3.0):
 
 # ---------------------------------------------------------------------------- clipping
 
-@pytest.mark.clause("C1", probes="clipping to [0, c] or from one side only")
+@pytest.mark.clause("C1", probes="clipping to [0, c] or from one side only", topic="optimization")
 @pytest.mark.parametrize("shape,c", [((7,), 1.0), ((3, 4), 2.5), ((2, 3, 2), 0.3)])
 def test_clip_by_value_matches_tf(learner, tf, shape, c):
     g = _random(shape, seed=len(shape))
@@ -86,7 +86,7 @@ def test_clip_by_value_matches_tf(learner, tf, shape, c):
                     rtol=1e-12, why="every element goes into [-c, c]", show_expected=False)
 
 
-@pytest.mark.clause("C2", probes="clipping each element or each row instead of the whole tensor")
+@pytest.mark.clause("C2", probes="clipping each element or each row instead of the whole tensor", topic="optimization")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("shape,c", [((7,), 1.0), ((3, 4), 2.5), ((2, 3, 2), 100.0), ((5, 5), 4.0)])
 def test_clip_by_norm_matches_tf(learner, tf, shape, c):
@@ -99,7 +99,7 @@ def test_clip_by_norm_matches_tf(learner, tf, shape, c):
                     show_expected=False)
 
 
-@pytest.mark.clause("C2", probes="a changed direction, or a small gradient scaled up to norm c")
+@pytest.mark.clause("C2", probes="a changed direction, or a small gradient scaled up to norm c", topic="optimization")
 def test_clip_by_norm_keeps_direction_and_leaves_small_gradients(learner):
     g = np.array([10.0, -0.5, 0.25, 3.0])
     c = 1.0
@@ -114,21 +114,24 @@ def test_clip_by_norm_keeps_direction_and_leaves_small_gradients(learner):
                     why="a gradient whose norm is already below c is left unchanged")
 
 
-@pytest.mark.clause("C2", probes="dividing by a zero norm")
+@pytest.mark.clause("C2", probes="clip_by_norm of an all-zero gradient (dividing by a zero norm)",
+                    topic="numerical stability")
 def test_clip_by_norm_of_zero_gradient(learner):
     g = np.zeros((2, 3))
     assert_allclose(learner.clip_by_norm(g, 1.0), g, call_repr("clip_by_norm", g, 1.0),
                     why="an all-zero gradient has norm 0 <= c: return it unchanged, do not divide by its norm")
 
 
-@pytest.mark.clause("C2", "C9", probes="float32 gradients")
+@pytest.mark.clause("C2", "C9", probes="clip_by_norm of float32 gradients, compared with tf.clip_by_norm",
+                    topic="api contract")
 def test_clip_by_norm_float32_input(learner, tf):
     g = _random((4, 3), seed=5).astype(np.float32)
     assert_allclose(learner.clip_by_norm(g, 1.0), tf.clip_by_norm(g, 1.0).numpy(), call_repr("clip_by_norm", g, 1.0),
                     rtol=1e-5, atol=1e-7, show_expected=False)
 
 
-@pytest.mark.clause("C3", probes="clipping each tensor on its own, or returning the norm after clipping")
+@pytest.mark.clause("C3", probes="clipping each tensor on its own, or returning the norm after clipping",
+                    topic="optimization")
 @pytest.mark.points(3)
 @pytest.mark.parametrize("c", [0.5, 5.0, 1000.0])
 def test_clip_by_global_norm_matches_tf(learner, tf, c):
@@ -146,7 +149,7 @@ def test_clip_by_global_norm_matches_tf(learner, tf, c):
                             "tensor on its own changes the direction of the whole update", show_expected=False)
 
 
-@pytest.mark.clause("C4", probes="a zero or negative threshold accepted")
+@pytest.mark.clause("C4", probes="a zero or negative threshold accepted", topic="input validation")
 def test_clipping_rejects_non_positive_threshold(learner):
     g = np.ones(3)
     for c in (0.0, -1.0):
@@ -158,7 +161,7 @@ def test_clipping_rejects_non_positive_threshold(learner):
 
 # ---------------------------------------------------------------------------- momentum
 
-@pytest.mark.clause("C5", probes="momentum with the wrong sign or convention, over a 20-step run")
+@pytest.mark.clause("C5", probes="momentum with the wrong sign or convention, over a 20-step run", topic="optimization")
 @pytest.mark.points(3)
 def test_sgd_momentum_matches_keras_over_20_steps(learner, tf):
     import keras
@@ -177,7 +180,8 @@ def test_sgd_momentum_matches_keras_over_20_steps(learner, tf):
                     why="v is Keras's velocity: momentum * v - lr * g, pointing downhill", show_expected=False)
 
 
-@pytest.mark.clause("C5", probes="the PyTorch momentum convention")
+@pytest.mark.clause("C5", probes="momentum in the PyTorch convention (v = mu * v + g), seen once v is non-zero",
+                    topic="optimization")
 def test_sgd_momentum_from_a_nonzero_velocity(learner, reference):
     w, g, v = _random(5, 20), _random(5, 21), _random(5, 22, scale=0.1)
     call = call_repr("sgd_momentum_step", w, g, v, 0.05, 0.9)
@@ -199,7 +203,8 @@ def _run_adam(learner, lr, b1, b2, eps, steps=20):
     return np.array(path), m, v
 
 
-@pytest.mark.clause("C6", "C8", probes="Adam without bias correction, t counted from 0, bias-corrected moments returned")
+@pytest.mark.clause("C6", "C8", probes="Adam without bias correction, t counted from 0, bias-corrected moments returned",
+                    topic="optimization")
 @pytest.mark.points(4)
 def test_adam_matches_keras_over_20_steps(learner, tf):
     import keras
@@ -220,7 +225,7 @@ def test_adam_matches_keras_over_20_steps(learner, tf):
                     why="v is the raw second moment b2*v + (1-b2)*g**2, not bias-corrected", show_expected=False)
 
 
-@pytest.mark.clause("C6", probes="hard-coded betas or eps, v accumulating g instead of g**2")
+@pytest.mark.clause("C6", probes="hard-coded betas or eps, v accumulating g instead of g**2", topic="optimization")
 @pytest.mark.points(2)
 def test_adam_large_steps_and_other_betas(learner, reference):
     lr, b1, b2, eps = 0.1, 0.8, 0.99, 1e-8
@@ -234,7 +239,7 @@ def test_adam_large_steps_and_other_betas(learner, reference):
     assert_allclose(v, exp_v, call + " v_new", rtol=1e-6, show_expected=False)
 
 
-@pytest.mark.clause("C8", probes="t = 0 or a negative t accepted")
+@pytest.mark.clause("C8", probes="t = 0 or a negative t accepted", topic="input validation")
 def test_adam_rejects_t_below_one(learner):
     w = np.ones(2)
     for t in (0, -1):
@@ -243,7 +248,7 @@ def test_adam_rejects_t_below_one(learner):
             pytest.fail(f"called adam_step(w, g, m, v, t={t}); expected ValueError: t counts steps from 1")
 
 
-@pytest.mark.clause("C7", probes="Adam defaults other than lr=0.001, b1=0.9, b2=0.999, eps=1e-7")
+@pytest.mark.clause("C7", probes="Adam defaults other than lr=0.001, b1=0.9, b2=0.999, eps=1e-7", topic="api contract")
 def test_adam_defaults(learner):
     rng = np.random.default_rng(30)
     w, m = rng.normal(size=5), rng.normal(scale=0.1, size=5)
@@ -258,7 +263,8 @@ def test_adam_defaults(learner):
                             show_expected=False)
 
 
-@pytest.mark.clause("C9", probes="results that keep an integer or float32 dtype, or arguments changed in place")
+@pytest.mark.clause("C9", probes="results that keep an integer or float32 dtype, or arguments changed in place",
+                    topic="api contract")
 def test_results_are_new_float64_arrays(learner):
     g_int = np.array([[3, -5], [1, 0]])
     g32 = np.array([0.5, -2.0, 1.5], dtype=np.float32)

@@ -82,7 +82,8 @@ def sklearn_result(predict_fn, X, y, metric, n_repeats, seed):
     return result.importances_mean, result.importances_std
 
 
-@pytest.mark.clause("C2", "C3", "C4", probes="a random-number convention other than scikit-learn's; sample std")
+@pytest.mark.clause("C2", "C3", "C4", probes="a random-number convention other than scikit-learn's; sample std",
+                    topic="interpretability")
 @pytest.mark.points(3)
 @pytest.mark.parametrize("case", list(CASES))
 def test_matches_sklearn_with_the_same_seed(learner, case):
@@ -98,7 +99,7 @@ def test_matches_sklearn_with_the_same_seed(learner, case):
                     why="the population standard deviation over repeats (ddof=0)")
 
 
-@pytest.mark.clause("C1", probes="a metric given by name not supported, or not scikit-learn's")
+@pytest.mark.clause("C1", probes="a metric given by name not supported, or not scikit-learn's", topic="api contract")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("name, case", [("r2", regression_case), ("accuracy", classification_case),
                                         ("neg_mean_squared_error", regression_case)])
@@ -114,7 +115,8 @@ def test_metric_by_name(learner, name, case):
     assert_allclose(std, expected.importances_std, call + " std", rtol=1e-10, atol=1e-12, show_expected=False)
 
 
-@pytest.mark.clause("C2", "C3", probes="whole rows shuffled, a column not restored, the sign flipped")
+@pytest.mark.clause("C2", "C3", probes="whole rows shuffled, a column not restored, the sign flipped",
+                    topic="interpretability")
 @pytest.mark.points(2)
 def test_informative_feature_ranks_first(learner):
     # only feature 1 matters; features 0, 2, 3, 4 are ignored by the model
@@ -132,7 +134,7 @@ def test_informative_feature_ranks_first(learner):
                              f"expected 0 - permute one column at a time, and restore it before the next column")
 
 
-@pytest.mark.clause("C4", probes="one permutation reused for every repeat")
+@pytest.mark.clause("C4", probes="one permutation reused for every repeat", topic="randomness and reproducibility")
 @pytest.mark.points(2)
 def test_each_repeat_draws_a_new_permutation(learner):
     predict_fn, X, y = regression_case(6, n=40, weights=(1.0, 0.0, 0.0))
@@ -144,7 +146,7 @@ def test_each_repeat_draws_a_new_permutation(learner):
 
 
 @pytest.mark.points(2)
-@pytest.mark.clause("C5", probes="defaults other than n_repeats=5, seed=0")
+@pytest.mark.clause("C5", probes="defaults other than n_repeats=5, seed=0", topic="api contract")
 def test_defaults(learner):
     predict_fn, X, y = regression_case(7)
     call = call_repr("permutation_importance", X) + " with metric=r2 and the default n_repeats and seed"
@@ -156,7 +158,8 @@ def test_defaults(learner):
 
 
 @pytest.mark.points(2)
-@pytest.mark.clause("C6", probes="numpy's global random state used or reseeded; results that ignore the seed")
+@pytest.mark.clause("C6", probes="numpy's global random state used or reseeded; results that ignore the seed",
+                    topic="randomness and reproducibility")
 def test_seed_is_the_only_source_of_randomness(learner):
     predict_fn, X, y = regression_case(8, n=40)
     call = call_repr("permutation_importance", X) + " with metric=r2, n_repeats=4"
@@ -190,7 +193,7 @@ def check_seed_is_the_only_source(learner, predict_fn, X, y, call, local):
 
 # ------------------------------------------------------------------ linear attributions
 
-@pytest.mark.clause("C7", probes="attributions that ignore the baseline or spread the bias")
+@pytest.mark.clause("C7", probes="attributions that ignore the baseline or spread the bias", topic="interpretability")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("seed", [0, 1])
 def test_attributions_sum_to_the_change_in_output(learner, seed):
@@ -206,7 +209,7 @@ def test_attributions_sum_to_the_change_in_output(learner, seed):
     assert_allclose(attributions, w * (x - baseline), call, rtol=1e-10, atol=1e-12, show_expected=False)
 
 
-@pytest.mark.clause("C7", "C8", probes="a batch of inputs not handled row by row")
+@pytest.mark.clause("C7", "C8", probes="a batch of inputs not handled row by row", topic="shapes and broadcasting")
 def test_attributions_for_a_batch(learner):
     rng = np.random.default_rng(2)
     w, b = rng.normal(size=4), 0.7

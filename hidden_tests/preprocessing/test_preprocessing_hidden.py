@@ -83,7 +83,8 @@ def fitted_scaler(model, call):
 
 # ------------------------------------------------------------------ fit_scaler / transform
 
-@pytest.mark.clause("C1", probes="statistics differ from StandardScaler's (sample std, float32 input)")
+@pytest.mark.clause("C1", probes="statistics differ from StandardScaler's (sample std, float32 input)",
+                    topic="preprocessing")
 @pytest.mark.parametrize("shape, dtype", [((5, 1), np.float64), ((40, 3), np.float64), ((100, 7), np.float32)])
 def test_fit_scaler_matches_standard_scaler(learner, shape, dtype):
     X = (np.random.default_rng(shape[0]).normal(2.0, 3.0, shape) * np.arange(1, shape[1] + 1)).astype(dtype)
@@ -95,7 +96,8 @@ def test_fit_scaler_matches_standard_scaler(learner, shape, dtype):
                     why="StandardScaler divides by the population standard deviation (ddof=0)")
 
 
-@pytest.mark.clause("C3", "C4", probes="a constant column (exactly, or up to rounding) divided by 0")
+@pytest.mark.clause("C3", "C4", probes="a constant column (exactly, or up to rounding) divided by 0",
+                    topic="numerical stability")
 @pytest.mark.points(2)
 def test_zero_variance_columns_get_scale_one(learner):
     rng = np.random.default_rng(3)
@@ -111,7 +113,8 @@ def test_zero_variance_columns_get_scale_one(learner):
                     atol=1e-8, why="a constant column must transform to (about) 0")
 
 
-@pytest.mark.clause("C3", probes="a constant-column rule of your own (absolute threshold, np.isclose, all rows counted)")
+@pytest.mark.clause("C3", probes="a constant-column rule of your own (absolute threshold, np.isclose, all rows counted)",
+                    topic="numerical stability")
 @pytest.mark.points(2)
 def test_constant_rule_is_scikit_learns(learner):
     rng = np.random.default_rng(9)
@@ -127,7 +130,7 @@ def test_constant_rule_is_scikit_learns(learner):
                         "with n the non-missing count; a tiny standard deviation is still a standard deviation")
 
 
-@pytest.mark.clause("C2", "C4", probes="NaN entries propagate into the statistics")
+@pytest.mark.clause("C2", "C4", probes="NaN entries propagate into the statistics", topic="preprocessing")
 @pytest.mark.points(2)
 def test_nan_is_ignored_in_fit_and_kept_in_transform(learner):
     rng = np.random.default_rng(5)
@@ -143,7 +146,7 @@ def test_nan_is_ignored_in_fit_and_kept_in_transform(learner):
                     why="NaN stays NaN, every other entry is (x - mean) / scale")
 
 
-@pytest.mark.clause("C4", probes="transform re-fits on the data it is given")
+@pytest.mark.clause("C4", probes="transform re-fits on the data it is given", topic="validation and leakage")
 @pytest.mark.points(2)
 def test_transform_uses_the_training_statistics(learner):
     rng = np.random.default_rng(11)
@@ -158,7 +161,8 @@ def test_transform_uses_the_training_statistics(learner):
 
 # ------------------------------------------------------------------ build_preprocessor
 
-@pytest.mark.clause("C5", probes="missing branch, imputer, scaler or handle_unknown='ignore'; a fitted transformer")
+@pytest.mark.clause("C5", probes="missing branch, imputer, scaler or handle_unknown='ignore'; a fitted transformer",
+                    topic="preprocessing")
 @pytest.mark.points(2)
 def test_preprocessor_structure(learner):
     call = f"build_preprocessor({NUMERIC}, {CATEGORICAL})"
@@ -181,7 +185,8 @@ def test_preprocessor_structure(learner):
                 raise AssertionError(f"called {call}; the branch for columns {list(columns)} has no {name}")
 
 
-@pytest.mark.clause("C5", "C6", probes="imputation strategy, step order, dropped category or output order")
+@pytest.mark.clause("C5", "C6", probes="imputation strategy, step order, dropped category or output order",
+                    topic="preprocessing")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("seed", [0, 1])
 def test_preprocessor_output_matches_reference(learner, reference, seed):
@@ -194,7 +199,7 @@ def test_preprocessor_output_matches_reference(learner, reference, seed):
                         "imputation then one column per category; numeric outputs first")
 
 
-@pytest.mark.clause("C5", probes="no imputer: NaN reaches the output")
+@pytest.mark.clause("C5", probes="no imputer: NaN reaches the output", topic="preprocessing")
 @pytest.mark.points(2)
 def test_preprocessor_imputes_nan(learner):
     X = coded_matrix(4, nan_rate=0.3)
@@ -203,7 +208,7 @@ def test_preprocessor_imputes_nan(learner):
     assert_finite(out, call, why="missing values must be imputed before scaling and encoding")
 
 
-@pytest.mark.clause("C7", probes="a category unseen in training raises")
+@pytest.mark.clause("C7", probes="a category unseen in training raises", topic="preprocessing")
 @pytest.mark.points(2)
 def test_unseen_category_is_ignored(learner, reference):
     X_train, X_new = coded_matrix(6), coded_matrix(7, n=5, nan_rate=0.0)
@@ -221,7 +226,8 @@ def test_unseen_category_is_ignored(learner, reference):
                     why="an unseen category gets zeros in all of its column's one-hot outputs")
 
 
-@pytest.mark.clause("C6", probes="sparse one-hot output")
+@pytest.mark.clause("C6", probes="a sparse matrix from the preprocessor (many categories) instead of a dense array",
+                    topic="api contract")
 def test_preprocessor_output_is_dense(learner):
     X = coded_matrix(8, n=200, n_categories=(15, 20), nan_rate=0.0)
     call = call_repr(f"build_preprocessor({NUMERIC}, {CATEGORICAL}).fit_transform", X) + " with 35 categories"
@@ -234,7 +240,8 @@ def test_preprocessor_output_is_dense(learner):
 
 # ------------------------------------------------------------------ train_test_score
 
-@pytest.mark.clause("C8", "C9", "C10", probes="another split or model; NaN or a test-only city crashes")
+@pytest.mark.clause("C8", "C9", "C10", probes="another split or model; NaN or a test-only city crashes",
+                    topic="validation and leakage")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("seed", [0, 3])
 def test_score_matches_reference(learner, reference, seed):
@@ -251,7 +258,7 @@ def test_score_matches_reference(learner, reference, seed):
                     show_expected=False, why="the test accuracy of the documented pipeline and split")
 
 
-@pytest.mark.clause("C8", "C9", probes="scaler fitted on all rows, or on another split")
+@pytest.mark.clause("C8", "C9", probes="scaler fitted on all rows, or on another split", topic="validation and leakage")
 @pytest.mark.points(3)
 def test_scaler_is_fitted_on_training_rows_only(learner):
     seed = 2
@@ -271,7 +278,7 @@ def test_scaler_is_fitted_on_training_rows_only(learner):
                         "train_test_split(..., test_size=0.25, random_state=seed, stratify=y) only")
 
 
-@pytest.mark.clause("C9", probes="scaler or imputer statistics that see the test rows")
+@pytest.mark.clause("C9", probes="scaler or imputer statistics that see the test rows", topic="validation and leakage")
 @pytest.mark.points(3)
 def test_shifting_test_rows_does_not_change_fitted_statistics(learner):
     seed = 4
@@ -298,7 +305,7 @@ def test_shifting_test_rows_does_not_change_fitted_statistics(learner):
 
 
 @pytest.mark.points(2)
-@pytest.mark.clause("C9", probes="one-hot categories fitted on all rows (train + test)")
+@pytest.mark.clause("C9", probes="one-hot categories fitted on all rows (train + test)", topic="validation and leakage")
 def test_categories_are_fitted_on_training_rows_only(learner):
     seed = 5
     df = with_unseen_city(make_df(seed), seed)  # 'west' appears in test rows only
@@ -318,7 +325,8 @@ def test_categories_are_fitted_on_training_rows_only(learner):
                              f"must be learned from the training rows only, like every other statistic")
 
 
-@pytest.mark.clause("C10", probes="a score that is not a float, or a model that is not the documented Pipeline")
+@pytest.mark.clause("C10", probes="a score that is not a float, or a model that is not the documented Pipeline",
+                    topic="api contract")
 def test_returns_accuracy_and_fitted_pipeline(learner):
     seed = 1
     df = make_df(seed)
@@ -342,7 +350,8 @@ def test_returns_accuracy_and_fitted_pipeline(learner):
 
 
 @pytest.mark.points(2)
-@pytest.mark.clause("C11", probes="int or bool columns one-hot encoded, or features reordered (sorted names)")
+@pytest.mark.clause("C11", probes="int or bool columns one-hot encoded, or features reordered (sorted names)",
+                    topic="preprocessing")
 def test_int_and_bool_columns_are_numeric_in_key_order(learner):
     seed = 6
     base = make_df(seed)

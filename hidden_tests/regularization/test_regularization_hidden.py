@@ -78,7 +78,8 @@ def keras_expected():
 # ----------------------------------------------------------------------------- penalties
 
 
-@pytest.mark.clause("C1", probes="penalties over one array only, averaged, or with a 1/2 factor")
+@pytest.mark.clause("C1", probes="penalties over one array only, averaged, or with a 1/2 factor",
+                    topic="regularization")
 def test_penalties_match_keras_regularizers(learner, keras_expected):
     ws = penalty_weights()
     assert_scalar_close(learner.l1_penalty(ws, 0.03), keras_expected["l1"], "l1_penalty(3 arrays, lam=0.03)",
@@ -89,7 +90,7 @@ def test_penalties_match_keras_regularizers(learner, keras_expected):
                         why="differs from keras.regularizers.L2: sum w**2 over every array, times lam")
 
 
-@pytest.mark.clause("C2", probes="the L2 gradient missing its factor 2")
+@pytest.mark.clause("C2", probes="the L2 gradient missing its factor 2", topic="gradients and backpropagation")
 @pytest.mark.points(2)
 def test_l2_grad(learner, reference):
     ws = penalty_weights()
@@ -101,7 +102,7 @@ def test_l2_grad(learner, reference):
                         why="differentiate lam * sum(w**2) with respect to w (power rule)")
 
 
-@pytest.mark.clause("C2", probes="an L1 subgradient other than 0 at w == 0")
+@pytest.mark.clause("C2", probes="an L1 subgradient other than 0 at w == 0", topic="gradients and backpropagation")
 @pytest.mark.points(2)
 def test_l1_grad_with_exact_zeros(learner, reference):
     rng = np.random.default_rng(1)
@@ -117,7 +118,7 @@ def test_l1_grad_with_exact_zeros(learner, reference):
 # ----------------------------------------------------------------------------- dropout
 
 
-@pytest.mark.clause("C6", probes="dropout still active at eval time")
+@pytest.mark.clause("C6", probes="dropout still active at eval time", topic="regularization")
 def test_dropout_is_identity_at_eval(learner):
     x = np.random.default_rng(2).normal(size=(50, 40))
     for p in (0.3, 0.9):
@@ -127,7 +128,8 @@ def test_dropout_is_identity_at_eval(learner):
         assert_equal(np.asarray(mask).astype(bool), np.ones(x.shape, bool), call + ", mask")
 
 
-@pytest.mark.clause("C4", probes="dropout not inverted (no 1 / (1 - p) rescaling), or a mask that is not boolean")
+@pytest.mark.clause("C4", probes="dropout not inverted (no 1 / (1 - p) rescaling), or a mask that is not boolean",
+                    topic="regularization")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("p", [0.2, 0.5, 0.75])
 def test_dropout_training_output_is_masked_and_rescaled(learner, p):
@@ -141,7 +143,7 @@ def test_dropout_training_output_is_masked_and_rescaled(learner, p):
                         "probability (inverted dropout), and 0 elsewhere")
 
 
-@pytest.mark.clause("C4", probes="p read as the keep probability")
+@pytest.mark.clause("C4", probes="p read as the keep probability", topic="regularization")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("p", [0.1, 0.3, 0.8])
 def test_dropout_keep_rate_and_mean(learner, p):
@@ -156,7 +158,7 @@ def test_dropout_keep_rate_and_mean(learner, p):
         f"called {call}; the output's mean is {mean:.3f}, not about 1 - inverted dropout keeps the mean"
 
 
-@pytest.mark.clause("C5", probes="the seed ignored: masks not reproducible")
+@pytest.mark.clause("C5", probes="the seed ignored: masks not reproducible", topic="randomness and reproducibility")
 def test_dropout_seed_reproducible(learner):
     x = np.ones((20, 30))
     _, a = learner.dropout_forward(x, 0.5, True, 3)
@@ -168,14 +170,14 @@ def test_dropout_seed_reproducible(learner):
         "dropout_forward with seeds 3 and 4 gave the same mask - draw it from np.random.default_rng(seed)"
 
 
-@pytest.mark.clause("C3", "C4", probes="p = 0 refused or not the identity")
+@pytest.mark.clause("C3", "C4", probes="p = 0 refused or not the identity", topic="regularization")
 def test_dropout_p_zero_keeps_everything(learner):
     x = np.random.default_rng(4).normal(size=(10, 10))
     out, _ = learner.dropout_forward(x, 0.0, True, 0)
     assert_allclose(out, x, call_repr("dropout_forward", x, 0.0, training=True, seed=0))
 
 
-@pytest.mark.clause("C7", probes="backward ignoring the mask it is given")
+@pytest.mark.clause("C7", probes="backward ignoring the mask it is given", topic="gradients and backpropagation")
 @pytest.mark.points(2)
 def test_dropout_backward_uses_the_given_mask(learner):
     rng = np.random.default_rng(5)
@@ -193,7 +195,7 @@ def test_dropout_backward_uses_the_given_mask(learner):
                     rtol=1e-12)
 
 
-@pytest.mark.clause("C3", probes="p outside [0, 1) accepted")
+@pytest.mark.clause("C3", probes="p outside [0, 1) accepted", topic="input validation")
 @pytest.mark.parametrize("p", [1.0, -0.1, 1.5])
 def test_dropout_rejects_invalid_p(learner, p):
     x = np.ones((2, 2))
@@ -207,7 +209,8 @@ def test_dropout_rejects_invalid_p(learner, p):
         pytest.fail(f"called dropout_backward(dout, mask, p={p}); expected ValueError: p must be in [0, 1)")
 
 
-@pytest.mark.clause("C5", probes="a mask drawn from numpy's global RNG or another generator than default_rng(seed)")
+@pytest.mark.clause("C5", probes="a mask drawn from numpy's global RNG or another generator than default_rng(seed)",
+                    topic="randomness and reproducibility")
 @pytest.mark.points(2)
 def test_dropout_mask_comes_from_default_rng(learner):
     x, p, seed = np.ones((20, 30)), 0.3, 12
@@ -224,7 +227,7 @@ def test_dropout_mask_comes_from_default_rng(learner):
         f"and draw the whole mask from it (numpy's global RNG, np.random.seed / np.random.rand, is another one)")
 
 
-@pytest.mark.clause("C5", probes="seed=None treated as a fixed seed")
+@pytest.mark.clause("C5", probes="seed=None treated as a fixed seed", topic="randomness and reproducibility")
 def test_dropout_without_a_seed_is_fresh(learner):
     x = np.ones((20, 30))
     first = np.asarray(learner.dropout_forward(x, 0.5, True)[1]).astype(bool)
@@ -243,7 +246,8 @@ def bn_call(index, training):
             f"momentum={momentum}, eps=0.001)")
 
 
-@pytest.mark.clause("C8", "C9", "C11", probes="unbiased variance, wrong axes, running statistics not updated or swapped momentum")
+@pytest.mark.clause("C8", "C9", "C11", probes="unbiased variance, wrong axes, running statistics not updated or swapped momentum",
+                    topic="regularization")
 @pytest.mark.points(3)
 @pytest.mark.parametrize("index", range(len(BN_CASES)))
 def test_batchnorm_training_matches_keras(learner, keras_expected, index):
@@ -263,7 +267,8 @@ def test_batchnorm_training_matches_keras(learner, keras_expected, index):
                             "(momentum weighs the OLD value)")
 
 
-@pytest.mark.clause("C10", "C8", probes="batch statistics used at eval time, or running statistics changed")
+@pytest.mark.clause("C10", "C8", probes="batch statistics used at eval time, or running statistics changed",
+                    topic="regularization")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("index", range(len(BN_CASES)))
 def test_batchnorm_eval_matches_keras(learner, keras_expected, index):
@@ -280,7 +285,8 @@ def test_batchnorm_eval_matches_keras(learner, keras_expected, index):
                         why="eval mode must not change the running statistics")
 
 
-@pytest.mark.clause("C8", "C9", probes="float32 inputs")
+@pytest.mark.clause("C8", "C9", probes="batch norm in training mode on float32 inputs and parameters",
+                    topic="api contract")
 def test_batchnorm_float32_input(learner, reference):
     x, _, gamma, beta, running, momentum = bn_inputs(1)
     out, _ = learner.batchnorm_forward(x.astype(np.float32), gamma.astype(np.float32), beta.astype(np.float32),
@@ -289,7 +295,8 @@ def test_batchnorm_float32_input(learner, reference):
     assert_allclose(out, expected, bn_call(1, True) + " in float32", rtol=1e-4, atol=1e-4, show_expected=False)
 
 
-@pytest.mark.clause("C11", probes="running statistics updated in place in the dict you were given")
+@pytest.mark.clause("C11", probes="running statistics updated in place in the dict you were given",
+                    topic="api contract")
 def test_batchnorm_leaves_the_given_running_dict_alone(learner):
     x, _, gamma, beta, running, momentum = bn_inputs(0)
     given = {k: v.copy() for k, v in running.items()}
@@ -304,7 +311,7 @@ def test_batchnorm_leaves_the_given_running_dict_alone(learner):
                          "may pass you a copy, and an in-place update would be lost)", show_expected=False)
 
 
-@pytest.mark.clause("C12", probes="batch-norm defaults other than Keras' momentum=0.99, eps=1e-3")
+@pytest.mark.clause("C12", probes="batch-norm defaults other than Keras' momentum=0.99, eps=1e-3", topic="api contract")
 def test_batchnorm_defaults(learner, reference):
     x, x_eval, gamma, beta, running, _ = bn_inputs(1)
     call = "batchnorm_forward(x of shape (3, 4, 5, 2), gamma, beta, running, training={}) with the defaults"
@@ -318,7 +325,7 @@ def test_batchnorm_defaults(learner, reference):
                             atol=1e-12, show_expected=False, why="the defaults are Keras': momentum=0.99, eps=1e-3")
 
 
-@pytest.mark.clause("C1", probes="penalties returned as numpy arrays instead of Python floats")
+@pytest.mark.clause("C1", probes="penalties returned as numpy arrays instead of Python floats", topic="api contract")
 def test_penalties_are_python_floats(learner):
     ws = penalty_weights()
     for name in ("l1_penalty", "l2_penalty"):

@@ -49,7 +49,8 @@ def fit(learner, X, y, alpha, fit_intercept=True):
     return call, np.asarray(w), np.asarray(b, dtype=float)
 
 
-@pytest.mark.clause("C1", "C3", probes="a loss other than sklearn's Ridge (mean convention, penalised intercept), tall and wide data")
+@pytest.mark.clause("C1", "C3", probes="a loss other than sklearn's Ridge (mean convention, penalised intercept), tall and wide data",
+                    topic="linear models")
 @pytest.mark.parametrize("n, d, seed", [(30, 5, 0), (10, 25, 1), (50, 1, 2)])
 @pytest.mark.parametrize("alpha", [1e-3, 0.5, 10.0, 1e3])
 def test_matches_sklearn_ridge(learner, n, d, seed, alpha):
@@ -63,7 +64,7 @@ def test_matches_sklearn_ridge(learner, n, d, seed, alpha):
                     show_expected=False)
 
 
-@pytest.mark.clause("C1", probes="the intercept shrunk with the weights")
+@pytest.mark.clause("C1", probes="the intercept shrunk with the weights", topic="linear models")
 @pytest.mark.points(2)
 def test_intercept_is_not_penalised(learner):
     X, y = make_data(40, 3, 5, offset=100.0)
@@ -73,7 +74,7 @@ def test_intercept_is_not_penalised(learner):
                     why="with a large alpha the intercept must still follow the mean of y: do not penalise it")
 
 
-@pytest.mark.clause("C1", probes="float32 input losing precision")
+@pytest.mark.clause("C1", probes="float32 input losing precision", topic="api contract")
 def test_float32_input(learner):
     X, y = make_data(40, 4, 6, dtype=np.float32)
     call, w, b = fit(learner, X, y, 1.0)
@@ -81,7 +82,8 @@ def test_float32_input(learner):
     assert_allclose(w, model.coef_, call + " w", rtol=1e-4, atol=1e-5, show_expected=False)
 
 
-@pytest.mark.clause("C2", probes="a stability jitter or an unconverged solver")
+@pytest.mark.clause("C2", probes="alpha -> 0 not giving least squares (a stability jitter, an unconverged solver)",
+                    topic="linear models")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("alpha", [0.0, 1e-10])
 def test_alpha_to_zero_is_least_squares(learner, alpha):
@@ -93,7 +95,7 @@ def test_alpha_to_zero_is_least_squares(learner, alpha):
     assert_allclose(b, solution[-1], call + " b", rtol=1e-7, atol=1e-9, why=why, show_expected=False)
 
 
-@pytest.mark.clause("C4", probes="centring (or an intercept) with fit_intercept=False")
+@pytest.mark.clause("C4", probes="centring (or an intercept) with fit_intercept=False", topic="linear models")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("n, d, seed", [(30, 4, 8), (8, 12, 9)])
 def test_without_intercept(learner, n, d, seed):
@@ -105,7 +107,7 @@ def test_without_intercept(learner, n, d, seed):
     assert_allclose(b, 0.0, call + " b", atol=0.0, why=why)
 
 
-@pytest.mark.clause("C5", probes="rows sorted by alpha, or W transposed")
+@pytest.mark.clause("C5", probes="rows sorted by alpha, or W transposed", topic="api contract")
 @pytest.mark.points(2)
 def test_ridge_path_rows_follow_the_given_alphas(learner):
     X, y = make_data(25, 6, 10)
@@ -122,7 +124,7 @@ def test_ridge_path_rows_follow_the_given_alphas(learner):
                         show_expected=False)
 
 
-@pytest.mark.clause("C5", probes="a path whose weights do not shrink as alpha grows")
+@pytest.mark.clause("C5", probes="a path whose weights do not shrink as alpha grows", topic="regularization")
 def test_ridge_path_norm_shrinks(learner):
     X, y = make_data(25, 6, 11)
     alphas = np.logspace(-3, 4, 8)
@@ -132,7 +134,8 @@ def test_ridge_path_norm_shrinks(learner):
                                              f"alphas is {np.round(norms, 4)}, expected non-increasing")
 
 
-@pytest.mark.clause("C6", probes="sum instead of mean, train and validation swapped, another fit")
+@pytest.mark.clause("C6", probes="sum instead of mean, train and validation swapped, another fit",
+                    topic="regularization")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_learning_curve_gap(learner, reference, seed):
@@ -153,7 +156,7 @@ def test_learning_curve_gap(learner, reference, seed):
     assert gap[0] > 10 * gap[-1], f"called {call}; the gap does not shrink from alpha=1e-8 to alpha=1: {np.round(gap, 3)}"
 
 
-@pytest.mark.clause("C3", "C5", probes="b returned as an array; alphas given as a list refused")
+@pytest.mark.clause("C3", "C5", probes="b returned as an array; alphas given as a list refused", topic="api contract")
 def test_returned_types_and_list_alphas(learner):
     X, y = make_data(20, 3, 12)
     call = call_repr("ridge_fit", X, y, alpha=1.0)
