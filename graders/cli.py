@@ -71,6 +71,8 @@ def list_command() -> None:
         status = report.badge(Status(last["status"])) + (" (visible)" if last["kind"] == "check" else "") if last else "-"
         table.add_row(str(i), e.slug, e.title, e.track, e.difficulty, str(e.points), f"{e.budget:g}s", status)
     console.print(table)
+    from .progress import one_line, progress
+    console.print(one_line(progress()) + " (python grade.py progress)")
 
 
 @main.command()
@@ -254,10 +256,11 @@ def batch(submissions_dir: Path, out: Path, exercise_list: str, workers: int, se
     console.print(f"Wrote {out / 'grades.csv'} and {len(graded)} results.json files.")
 
 
-from .cli_mock import concepts_command, mock_group  # noqa: E402  (the commands register on main)
+from .cli_mock import concepts_command, mock_group, progress_command  # noqa: E402  (they register on main)
 
 main.add_command(mock_group)
 main.add_command(concepts_command)
+main.add_command(progress_command)
 
 
 @main.group()

@@ -1,4 +1,4 @@
-"""The `mock` and `concepts` commands: timed mock interviews and concept-card drills."""
+"""The `mock`, `concepts` and `progress` commands: timed mock interviews, concept drills, progress."""
 from __future__ import annotations
 
 import json
@@ -10,7 +10,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from . import concepts, manifest, mock, mock_store, mock_view, report
+from . import concepts, manifest, mock, mock_store, mock_view, progress, report
 from .mock_store import StoreError
 
 console = Console()
@@ -246,3 +246,16 @@ def concepts_command(track: str | None, pick_random: bool, language: str, as_jso
             console.print(f"  Follow-up: [italic]{escape(follow_up.get(language))}[/italic]")
         if card.exercises:
             console.print(f"  Practise: {', '.join(card.exercises)}")
+
+
+@click.command("progress")
+@click.option("--json", "as_json", is_flag=True)
+def progress_command(as_json: bool) -> None:
+    """Solved and attempted exercises per track, mock history and trend, weakest topics, what next."""
+    try:
+        data = progress.progress()
+    except StoreError as exc:
+        fail(exc)
+    if data["warning"]:
+        err_console.print(f"[yellow]{escape(data['warning'])}[/yellow]")
+    emit_json(data) if as_json else mock_view.print_progress(console, data)

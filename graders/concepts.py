@@ -34,15 +34,23 @@ class Text:
         return {"en": self.en, "zh": self.zh}
 
 
+def term_pattern(term: str) -> str:
+    escaped = re.escape(term.casefold())
+    return escaped if has_chinese(term) else rf"(?<![^\W_]){escaped}(?:e?s)?(?![^\W_])"  # plurals too
+
+
 @dataclass(frozen=True)
 class KeyPoint:
     text: Text
     terms: tuple[str, ...]
 
     def mentioned_in(self, answer: str) -> bool:
-        """Whether ``answer`` names one of this point's key terms (an aid, never a grade)."""
+        """Whether ``answer`` names one of this point's key terms (an aid, never a grade).
+
+        Latin-script terms match whole words or their plurals ("GAN" is not found in "organ"); Chinese terms,
+        written without spaces, match anywhere."""
         lowered = answer.casefold()
-        return any(term.casefold() in lowered for term in self.terms)
+        return any(re.search(term_pattern(term), lowered) for term in self.terms)
 
 
 @dataclass(frozen=True)

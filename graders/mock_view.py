@@ -93,3 +93,31 @@ def print_debrief(console: Console, data: dict) -> None:
             console.print(f"  {i}. [bold]{escape(row['topic'])}[/bold]: {escape(row['why'])}"
                           + (f" → practise {escape(more)}" if more else ""))
     console.print(f"\n[bold]Verdict[/bold]: {escape(data['verdict'])}")
+
+
+def print_progress(console: Console, data: dict) -> None:
+    table = Table(title="Progress by track", title_justify="left")
+    for column in ("track", "solved", "attempted", "points"):
+        table.add_column(column)
+    for row in data["tracks"]:
+        table.add_row(row["title"], f"{row['solved']}/{row['total']}", str(row["attempted"]),
+                      f"{row['points']:g}/{row['max_points']:g}")
+    console.print(table)
+    if data["mocks"]:
+        history = Table(title="Mock interviews", title_justify="left")
+        for column in ("session", "date", "minutes", "coding", "concepts"):
+            history.add_column(column)
+        for m in data["mocks"]:
+            concept = "-" if m["concept_score"] is None else f"{m['concept_score']:g}/{m['concept_max']}"
+            history.add_row(m["id"], m["date"][:16].replace("T", " "), f"{m['minutes']:g}",
+                            f"{m['coding_score']:g}/{m['coding_max']:g} ({percent(m['coding_score'], m['coding_max']):.0f}%)",
+                            concept)
+        console.print(history)
+    else:
+        console.print("No mock interview yet: [bold]python grade.py mock start[/bold]")
+    console.print(f"Trend: {escape(data['trend'])}")
+    if data["weak_topics"]:
+        console.print("Weakest topics (hidden checks failed): "
+                      + ", ".join(f"{escape(w['topic'])} ({w['failures']})" for w in data["weak_topics"]))
+    if data["next"]:
+        console.print(f"Next: [bold]python grade.py show {data['next']}[/bold]")

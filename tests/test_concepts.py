@@ -48,6 +48,9 @@ def test_a_complete_card_parses_and_its_key_terms_mark_an_answer(tmp_path):
     assert card.id == "overfitting" and concepts.card_problems(card) == []
     answer = "I would use EARLY STOPPING and 数据增强."
     assert [p.mentioned_in(answer) for p in card.key_points] == [True, False, True]
+    assert card.key_points[2].mentioned_in("random augmentations")  # plurals count
+    assert not card.key_points[1].mentioned_in("the weight decayed")  # whole words only, in Latin script
+    assert card.key_points[2].mentioned_in("用了数据增强方法")  # Chinese has no spaces: anywhere
 
 
 @pytest.mark.parametrize("change, problem", [

@@ -1,0 +1,80 @@
+"""Progress over time: exercises per track, mock-interview history, weakest topics, what next."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from . import manifest, mock, state
+from .results import percent
+
+TREND_WINDOW = 3  # sessions compared with the ones before them
+
+
+def tracks(done: dict) -> list[dict]:
+    rows = []
+    for track, title in manifest.TRACKS.items():
+        exercises = [e for e in manifest.load() if e.track == track]
+        if not exercises:
+            continue
+        graded = [done[e.slug] for e in exercises if e.slug in done]
+        rows.append({"track": track, "title": title, "total": len(exercises),
+                     "solved": sum(1 for d in graded if d.get("status") == "pass" and d.get("kind") == "grade"),
+                     "attempted": len(graded),
+                     "points": round(sum(float(d.get("score", 0)) for d in graded if d.get("kind") == "grade"), 2),
+                     "max_points": float(sum(e.points for e in exercises))})
+    return rows
+
+
+def mock_history(store: dict) -> list[dict]:
+    rows = []
+    for session in sorted(store["sessions"].values(), key=lambda s: s["started"]):
+        if session.get("state") != "submitted" or not session.get("results"):
+            continue
+        data = mock.debrief(session)
+        results = data["results"]
+        rows.append({"id": session["id"], "date": mock.iso(session["started"]),
+                     "minutes": round((session["submitted"] - session["started"]) / 60, 1),
+                     "coding_score": round(results.score, 2), "coding_max": results.max_score,
+                     "concept_score": data["concept_score"], "concept_max": data["concept_max"]})
+    return rows
+
+
+def trend(history: list[dict]) -> str:
+    scores = [percent(m["coding_score"], m["coding_max"]) for m in history if m["coding_max"]]
+    if len(scores) < 2:
+        return "not enough mock interviews yet for a trend (two or more)"
+    recent, before = scores[-TREND_WINDOW:], scores[:-TREND_WINDOW] or scores[:1]
+    change = sum(recent) / len(recent) - sum(before) / len(before)
+    word = "improving" if change > 2 else "slipping" if change < -2 else "steady"
+    return f"{word}: coding {change:+.0f} points (%) over the last {len(recent)} session(s)"
+
+
+def suggest_next(done: dict, weak: dict[str, float]) -> str | None:
+    """The unsolved exercise that practises the weakest topics most (manifest order breaks ties)."""
+    unsolved = [e.slug for e in manifest.load() if done.get(e.slug, {}).get("status") != "pass"]
+    if not unsolved:
+        return None
+    return max(unsolved, key=lambda slug: (sum(weak.get(t, 0.0) for t in mock.exercise_topics(slug)),
+                                           -unsolved.index(slug)))
+
+
+def progress() -> dict:
+    data = state.load()
+    store, warning = mock.sessions()
+    weak = mock.weak_topics(store)
+    history = mock_history(store)
+    return {"tracks": tracks(data["exercises"]), "mocks": history, "trend": trend(history),
+            "weak_topics": [{"topic": t, "failures": int(n)} for t, n in sorted(weak.items(), key=lambda i: -i[1])[:5]],
+            "next": suggest_next(data["exercises"], weak), "warning": warning,
+            "generated": datetime.now().isoformat(timespec="seconds")}
+
+
+def one_line(data: dict) -> str:
+    rows = data["tracks"]
+    solved, attempted, total = (sum(r[k] for r in rows) for k in ("solved", "attempted", "total"))
+    points, max_points = sum(r["points"] for r in rows), sum(r["max_points"] for r in rows)
+    line = f"Progress: {solved}/{total} solved, {attempted} attempted, {points:g}/{max_points:g} points"
+    if data["mocks"]:
+        last = data["mocks"][-1]
+        line += (f" · {len(data['mocks'])} mock interview(s), last {percent(last['coding_score'], last['coding_max']):.0f}%"
+                 " coding")
+    return line
