@@ -139,6 +139,7 @@ def grade(slugs: tuple[str, ...], target: str, as_json: bool, output_format: str
         raise click.ClickException(clean_text(exc)) from None
     if target == "exercises":
         state.record(results, "grade")
+        state.save_last_results(results)
     if as_json:
         from . import exporters
         click.echo(exporters.render(output_format, results), nl=False)
@@ -214,8 +215,10 @@ def watch(interval: float, max_runs: int) -> None:
               help="grade even where this machine lacks some protections (see `dev sandbox`)")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
               help="run the jobs on this Dask cluster (its workers need the kit installed and the submissions' path)")
+@click.option("--report", "with_report", is_flag=True, help="also write OUT/report.html: the class's scores and "
+                                                           "the checks most students failed, with plots")
 def batch(submissions_dir: Path, out: Path, exercise_list: str, workers: int, secure: bool, regrade: bool,
-          allow_weak_sandbox: bool, scheduler: str | None) -> None:
+          allow_weak_sandbox: bool, scheduler: str | None, with_report: bool) -> None:
     """Grade a folder of submissions (one folder or .zip per student)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -254,13 +257,19 @@ def batch(submissions_dir: Path, out: Path, exercise_list: str, workers: int, se
                                         scheduler=scheduler)
     console.print(report.batch_table(graded))
     console.print(f"Wrote {out / 'grades.csv'} and {len(graded)} results.json files.")
+    if with_report:
+        from . import html_report
+        written = html_report.write(html_report.batch_page(graded, f"Class report: {submissions_dir.name}"),
+                                    out / "report.html")
+        console.print(f"Wrote {written}: the class's scores and most-failed checks (open it in a browser).")
 
 
-from .cli_mock import concepts_command, mock_group, progress_command  # noqa: E402  (they register on main)
+from .cli_mock import concepts_command, mock_group, progress_command, report_command  # noqa: E402
 
 main.add_command(mock_group)
 main.add_command(concepts_command)
 main.add_command(progress_command)
+main.add_command(report_command)
 
 
 @main.group()

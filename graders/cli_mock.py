@@ -1,4 +1,5 @@
-"""The `mock`, `concepts` and `progress` commands: timed mock interviews, concept drills, progress."""
+"""The `mock`, `concepts`, `progress` and `report` commands: timed mock interviews, concept drills,
+progress over time, and the HTML report."""
 from __future__ import annotations
 
 import json
@@ -10,8 +11,9 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from . import concepts, manifest, mock, mock_store, mock_view, progress, report
+from . import concepts, manifest, mock, mock_store, mock_view, paths, progress, report
 from .mock_store import StoreError
+from .results import Results, clean_text
 
 console = Console()
 err_console = Console(stderr=True)
@@ -259,3 +261,51 @@ def progress_command(as_json: bool) -> None:
     if data["warning"]:
         err_console.print(f"[yellow]{escape(data['warning'])}[/yellow]")
     emit_json(data) if as_json else mock_view.print_progress(console, data)
+
+
+def latest_report_source(store: dict) -> tuple[str, object]:
+    """('mock', session) or ('results', Results): whichever of the latest mock and grading is newer."""
+    session = mock.latest_ended(store)
+    graded = paths.LAST_RESULTS.stat().st_mtime if paths.LAST_RESULTS.exists() else None
+    if session is not None and (graded is None or session["submitted"] >= graded):
+        return "mock", session
+    if graded is not None:
+        return "results", load_results(paths.LAST_RESULTS)
+    raise click.ClickException("nothing to report yet: run `python grade.py grade` or `python grade.py mock start`, "
+                               "or name a results.json")
+
+
+def load_results(path: Path) -> Results:
+    try:
+        return Results.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise click.ClickException(f"{path} is not a results file: {clean_text(exc)}") from None
+
+
+@click.command("report")
+@click.argument("results_file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--mock", "session_id", default=None, help="a mock session's id (see `progress`)")
+@click.option("--progress", "show_progress", is_flag=True, help="your progress over time")
+@click.option("--out", default="report.html", show_default=True, type=click.Path(dir_okay=False, path_type=Path))
+def report_command(results_file: Path | None, session_id: str | None, show_progress: bool, out: Path) -> None:
+    """Write a self-contained HTML report with plots (default: the latest mock interview or grading)."""
+    from . import html_report
+
+    if sum(map(bool, (results_file, session_id, show_progress))) > 1:
+        raise click.UsageError("give one of RESULTS_FILE, --mock SESSION or --progress")
+    try:
+        store, _ = mock.sessions()
+        if results_file:
+            html = html_report.results_page(load_results(results_file), f"Grading report: {results_file.name}")
+        elif show_progress:
+            html = html_report.progress_page(progress.progress())
+        else:
+            kind, source = ("mock", mock.find(store, session_id)) if session_id else latest_report_source(store)
+            if kind == "mock" and source["state"] != "submitted":
+                raise mock.MockError(f"mock session {source['id']} is {source['state']}: submit it first")
+            html = (html_report.mock_page(mock.debrief(source)) if kind == "mock"
+                    else html_report.results_page(source, "Grading report: your latest grade"))
+    except (mock.MockError, StoreError) as exc:
+        fail(exc)
+    written = html_report.write(html, out)
+    console.print(f"Wrote {escape(str(written))}: open it in a browser (file://{escape(str(written.resolve()))})")

@@ -10,6 +10,7 @@ HIDDEN_TESTS = ROOT / "hidden_tests"
 MANIFEST = EXERCISES / "catalog.toml"
 STATE_FILE = ROOT / ".grade-state.json"
 BACKUPS = ROOT / ".grade-backups"
+LAST_RESULTS = ROOT / ".grade-last-results.json"  # the latest `grade` of exercises/ (for `report`)
 
 
 def stub_path(slug: str) -> Path:

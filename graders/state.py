@@ -75,6 +75,15 @@ def record(results: Results, kind: str, path: Path | None = None) -> None:
     save(data, path)
 
 
+def save_last_results(results: Results, path: Path | None = None) -> None:
+    """Keep the latest grading of exercises/ for `grade.py report`."""
+    path = path or paths.LAST_RESULTS
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=".grade-last-",
+                                     delete=False) as handle:
+        handle.write(results.to_json())
+    os.replace(handle.name, path)
+
+
 def next_hint_index(slug: str, path: Path | None = None) -> int:
     """How many hints of ``slug`` the learner has already seen; increments the count."""
     data = load(path)
