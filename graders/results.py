@@ -81,8 +81,9 @@ class TestResult(_CleanText):
             "id": self.id or self.name,
             "name": self.name,
             "status": self.status.value,
-            "score": round(self.score, 4),
-            "max_score": round(self.max_score, 4),
+            # 9 digits: a test's share (e.g. 10/51 points) read back sums to its exercise's points
+            "score": round(self.score, 9),
+            "max_score": round(self.max_score, 9),
             "weight": self.weight,
             "visibility": self.visibility,
             "message": self.message,
