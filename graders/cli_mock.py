@@ -91,11 +91,13 @@ def show_debrief(session: dict, as_json: bool, problems: list[str] = ()) -> None
 def running(as_json: bool = False) -> tuple[dict, dict] | None:
     """The active session, observed; None (after submitting it) when its deadline has passed."""
     try:
-        session, store, warning = mock.require_active()
-    except (mock.MockError, StoreError) as exc:
+        session, store, warning = mock.active()
+    except StoreError as exc:
         fail(exc)
     if warning:
         err_console.print(f"[yellow]{escape(warning)}[/yellow]")
+    if session is None:
+        fail(mock.MockError(mock.NOT_RUNNING))
     mock.observe(session)
     if mock.expired(session):
         finish(session, store, None, as_json,

@@ -32,6 +32,9 @@ class MockError(RuntimeError):
     """A mock command that cannot be carried out; the message says what to run instead."""
 
 
+NOT_RUNNING = "no mock interview is running; start one with `python grade.py mock start`"
+
+
 @dataclass(frozen=True)
 class MockOptions:
     minutes: float = 45.0
@@ -73,7 +76,7 @@ def active() -> tuple[dict | None, dict, str]:
 def require_active() -> tuple[dict, dict, str]:
     session, store, warning = active()
     if session is None:
-        raise MockError("no mock interview is running; start one with `python grade.py mock start`")
+        raise MockError(NOT_RUNNING)
     return session, store, warning
 
 
