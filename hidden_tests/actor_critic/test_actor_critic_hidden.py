@@ -44,7 +44,8 @@ def gae_call(r, v, v_last, terminated, truncated, gamma, lam):
 
 # --------------------------------------------------------------------------- td_targets
 
-@pytest.mark.clause("C1", probes="bootstrapping through termination, or not bootstrapping a truncated step")
+@pytest.mark.clause("C1", probes="bootstrapping through termination, or not bootstrapping a truncated step",
+                    topic="policy gradients")
 @pytest.mark.points(2)
 def test_td_targets_terminated_vs_truncated(learner):
     r = np.array([1.0, 1.0, 1.0])
@@ -55,7 +56,8 @@ def test_td_targets_terminated_vs_truncated(learner):
                     why="no bootstrap after termination; a truncated step (terminated=False) still bootstraps")
 
 
-@pytest.mark.clause("C1", probes="TD targets on random steps; a float64 result")
+@pytest.mark.clause("C1", probes="TD targets wrong on random steps, or not returned as float64",
+                    topic="policy gradients")
 @settings(max_examples=25, deadline=None, derandomize=True, database=None)
 @given(T=st.integers(1, 30), seed=st.integers(0, 1000), gamma=st.sampled_from([0.0, 0.9, 0.99, 1.0]))
 def test_td_targets_match_reference(learner, reference, T, seed, gamma):
@@ -70,7 +72,7 @@ def test_td_targets_match_reference(learner, reference, T, seed, gamma):
 
 # --------------------------------------------------------------------------- gae
 
-@pytest.mark.clause("C4", probes="a truncated last step treated as terminal")
+@pytest.mark.clause("C4", probes="a truncated last step treated as terminal", topic="policy gradients")
 @pytest.mark.points(2)
 def test_gae_truncated_last_step_bootstraps_from_v_last(learner):
     r, v = np.zeros(2), np.zeros(2)
@@ -80,7 +82,8 @@ def test_gae_truncated_last_step_bootstraps_from_v_last(learner):
                     why="a truncated step was cut by a time limit: bootstrap from the value of the next state, v_last")
 
 
-@pytest.mark.clause("C3", "C5", probes="bootstrapping after termination, or truncation winning over termination")
+@pytest.mark.clause("C3", "C5", probes="bootstrapping after termination, or truncation winning over termination",
+                    topic="policy gradients")
 @pytest.mark.points(2)
 def test_gae_terminated_last_step_does_not_bootstrap(learner):
     r, v = np.zeros(2), np.zeros(2)
@@ -92,7 +95,7 @@ def test_gae_terminated_last_step_does_not_bootstrap(learner):
                             "hit on the same step (terminated wins)")
 
 
-@pytest.mark.clause("C3", probes="the next episode's rewards leaking across a termination")
+@pytest.mark.clause("C3", probes="the next episode's rewards leaking across a termination", topic="policy gradients")
 @pytest.mark.points(2)
 def test_gae_recursion_is_cut_at_termination(learner):
     # Steps 0-1 are one episode (terminated at 1); steps 2-3 are the next one.
@@ -109,7 +112,7 @@ def test_gae_recursion_is_cut_at_termination(learner):
                         "cut the recursion (and the bootstrap) at terminated[t]")
 
 
-@pytest.mark.clause("C2", "C4", probes="lam = 0 not giving the one-step TD errors")
+@pytest.mark.clause("C2", "C4", probes="lam = 0 not giving the one-step TD errors", topic="policy gradients")
 def test_gae_lambda_zero_is_td_error(learner):
     r, v = np.array([1.0, 0.0, 2.0]), np.array([0.5, 1.0, -1.0])
     args = (r, v, 3.0, np.zeros(3, bool), np.zeros(3, bool), 0.9, 0.0)
@@ -119,7 +122,7 @@ def test_gae_lambda_zero_is_td_error(learner):
                     why="with lam = 0 each advantage is the one-step TD error r_t + gamma * V(s_t+1) - V(s_t)")
 
 
-@pytest.mark.clause("C2", probes="returns that are not advantages + v")
+@pytest.mark.clause("C2", probes="returns that are not advantages + v", topic="policy gradients")
 def test_gae_lambda_one_gives_monte_carlo_returns(learner):
     r, v = np.array([1.0, 2.0, 3.0]), np.array([0.3, -0.4, 0.9])
     args = (r, v, 100.0, np.array([False, False, True]), np.zeros(3, bool), 0.5, 1.0)
@@ -129,7 +132,8 @@ def test_gae_lambda_one_gives_monte_carlo_returns(learner):
                         "reward-to-go")
 
 
-@pytest.mark.clause("C2", "C3", "C4", "C5", probes="GAE on random rollouts: decay, off-by-one, v_last, episode boundaries")
+@pytest.mark.clause("C2", "C3", "C4", "C5", probes="GAE wrong on random rollouts: the decay, an off-by-one, v_last or episode boundaries",
+                    topic="policy gradients")
 @pytest.mark.points(3)
 @settings(max_examples=40, deadline=None, derandomize=True, database=None)
 @given(T=st.integers(1, 40), seed=st.integers(0, 10_000), last=st.sampled_from(["none", "terminated", "truncated", "both"]),
@@ -146,7 +150,7 @@ def test_gae_matches_reference_on_random_rollouts(learner, reference, T, seed, l
     assert dtypes == [np.float64, np.float64], f"called {call}; got dtypes {dtypes}, expected two float64 arrays"
 
 
-@pytest.mark.clause("C6", probes="a truncation inside the buffer accepted silently")
+@pytest.mark.clause("C6", probes="a truncation inside the buffer accepted silently", topic="input validation")
 def test_gae_rejects_truncation_inside_the_buffer(learner):
     args = (np.ones(3), np.zeros(3), 0.0, np.zeros(3, bool), np.array([False, True, False]), 0.9, 0.9)
     with pytest.raises(ValueError):
@@ -155,7 +159,8 @@ def test_gae_rejects_truncation_inside_the_buffer(learner):
                     f"v_last, expected ValueError")
 
 
-@pytest.mark.clause("C5", "C6", probes="a step both terminated and truncated inside the buffer refused, or bootstrapped")
+@pytest.mark.clause("C5", "C6", probes="a step both terminated and truncated inside the buffer refused, or bootstrapped",
+                    topic="policy gradients")
 def test_gae_accepts_a_terminated_and_truncated_step_inside_the_buffer(learner, reference):
     r, v = np.array([1.0, 2.0, 0.5, 1.0]), np.array([0.3, -0.4, 0.9, 0.2])
     terminated = np.array([False, True, False, False])
@@ -183,7 +188,7 @@ def built(learner):
     return {dims: model_spec(learner.build_actor_critic(*dims)) for dims in [(4, 2), (8, 5)]}
 
 
-@pytest.mark.clause("C7", probes="one head, heads in the wrong order, or the wrong shapes")
+@pytest.mark.clause("C7", probes="one head, heads in the wrong order, or the wrong shapes", topic="model architecture")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("dims", [(4, 2), (8, 5)])
 def test_two_heads_with_the_right_shapes(built, dims):
@@ -199,7 +204,7 @@ def test_two_heads_with_the_right_shapes(built, dims):
     assert got_in == (None, obs_dim), f"called {call}; input shape {got_in}, expected (None, {obs_dim})"
 
 
-@pytest.mark.clause("C7", probes="a policy head without softmax, or a squashed value head")
+@pytest.mark.clause("C7", probes="a policy head without softmax, or a squashed value head", topic="model architecture")
 @pytest.mark.parametrize("dims", [(4, 2), (8, 5)])
 def test_policy_head_gives_probabilities_and_value_head_is_linear(built, dims):
     from graders.models import rebuild

@@ -88,7 +88,7 @@ def random_case(seed, n_states=6, n_actions=4):
     return Q, s, a, float(rng.normal()), s2, float(rng.uniform(0.05, 0.9)), float(rng.uniform(0.5, 0.99))
 
 
-@pytest.mark.clause("C5", probes="bootstrapping through a terminal step")
+@pytest.mark.clause("C5", probes="bootstrapping through a terminal step", topic="value-based rl")
 def test_q_update_terminal_step_does_not_bootstrap(learner):
     Q = np.array([[0.0, 0.0], [5.0, 7.0]])
     call = call_repr("q_update", Q, 0, 1, 1.0, 1, True, 0.5, 0.9)
@@ -97,7 +97,7 @@ def test_q_update_terminal_step_does_not_bootstrap(learner):
                     why="a terminated transition has no next state to bootstrap from: the target is r alone")
 
 
-@pytest.mark.clause("C5", probes="no bootstrap on a non-terminal step")
+@pytest.mark.clause("C5", probes="no bootstrap on a non-terminal step", topic="value-based rl")
 def test_q_update_truncated_step_bootstraps(learner):
     # A time-limit truncation is passed as terminated=False: the next state still has a value.
     Q = np.array([[0.0, 0.0], [5.0, 7.0]])
@@ -107,7 +107,8 @@ def test_q_update_truncated_step_bootstraps(learner):
                     why="a non-terminal (e.g. truncated) step bootstraps with gamma * max_a' Q[s2, a']")
 
 
-@pytest.mark.clause("C4", "C5", probes="the wrong entry moved, or alpha * target instead of alpha * (target - Q[s, a])")
+@pytest.mark.clause("C4", "C5", probes="the wrong entry moved, or alpha * target instead of alpha * (target - Q[s, a])",
+                    topic="value-based rl")
 @pytest.mark.points(2)
 @settings(max_examples=40, deadline=None, derandomize=True, database=None)
 @given(seed=st.integers(0, 10_000), terminated=st.booleans())
@@ -120,7 +121,7 @@ def test_q_update_matches_reference(learner, reference, seed, terminated):
                     why="only Q[s, a] moves, by alpha * (target - Q[s, a])")
 
 
-@pytest.mark.clause("C4", probes="Q changed in place (the caller's table modified)")
+@pytest.mark.clause("C4", probes="Q changed in place (the caller's table modified)", topic="api contract")
 def test_q_update_leaves_its_argument_unchanged(learner):
     Q, s, a, r, s2, alpha, gamma = random_case(99)
     before = Q.copy()
@@ -131,7 +132,7 @@ def test_q_update_leaves_its_argument_unchanged(learner):
     assert got is not Q, f"called {call}; returned the argument itself, expected a new array"
 
 
-@pytest.mark.clause("C5", probes="the max over the next row taken after the update (s2 == s)")
+@pytest.mark.clause("C5", probes="the max over the next row taken after the update (s2 == s)", topic="value-based rl")
 def test_q_update_self_loop(learner):
     # s2 == s: the max is taken over the row before it is updated.
     Q = np.array([[1.0, 3.0, 2.0]])
@@ -142,7 +143,7 @@ def test_q_update_self_loop(learner):
 
 # --------------------------------------------------------------------------- epsilon_greedy
 
-@pytest.mark.clause("C2", probes="ties broken with np.argmax (always the first best action)")
+@pytest.mark.clause("C2", probes="ties broken with np.argmax (always the first best action)", topic="value-based rl")
 def test_epsilon_greedy_breaks_ties_at_random(learner):
     q_row = [0.0, 2.0, 2.0, -1.0]
     counts = action_counts(learner, q_row, 0.0)
@@ -152,7 +153,8 @@ def test_epsilon_greedy_breaks_ties_at_random(learner):
         f"with tied best actions the greedy choice must be uniform among them (np.argmax always picks the first)")
 
 
-@pytest.mark.clause("C2", probes="exploring with probability 1 - eps, or only among the non-greedy actions")
+@pytest.mark.clause("C2", probes="exploring with probability 1 - eps, or only among the non-greedy actions",
+                    topic="value-based rl")
 def test_epsilon_greedy_frequencies(learner):
     q_row = [0.5, -1.0, 3.0, 0.0]
     eps = 0.3
@@ -166,7 +168,7 @@ def test_epsilon_greedy_frequencies(learner):
         f"actions, otherwise the greedy one")
 
 
-@pytest.mark.clause("C2", probes="eps = 1 not uniform over all actions")
+@pytest.mark.clause("C2", probes="eps = 1 not uniform over all actions", topic="value-based rl")
 def test_epsilon_greedy_eps_one_is_uniform(learner):
     q_row = [0.0, 10.0, 0.0]
     counts = action_counts(learner, q_row, 1.0, n=1500)
@@ -176,7 +178,8 @@ def test_epsilon_greedy_eps_one_is_uniform(learner):
         f"eps=1 must be uniform over all actions")
 
 
-@pytest.mark.clause("C2", "C3", probes="eps = 0 not greedy; a numpy integer instead of a Python int")
+@pytest.mark.clause("C2", "C3", probes="eps = 0 not greedy; a numpy integer instead of a Python int",
+                    topic="value-based rl")
 def test_epsilon_greedy_eps_zero_is_greedy(learner):
     for seed in range(50):
         q_row = np.random.default_rng(seed).normal(size=5)
@@ -186,7 +189,8 @@ def test_epsilon_greedy_eps_zero_is_greedy(learner):
         assert int(got) == int(np.argmax(q_row)), f"called {call_repr('epsilon_greedy', q_row, 0.0, seed)}; got {got!r}"
 
 
-@pytest.mark.clause("C1", probes="epsilon_greedy drawing from the global np.random state or an unseeded generator")
+@pytest.mark.clause("C1", probes="epsilon_greedy drawing from the global np.random state or an unseeded generator",
+                    topic="randomness and reproducibility")
 def test_epsilon_greedy_same_seed_same_action(learner):
     q_row = np.array([1.0, 1.0, 0.0, 1.0])          # three tied best actions and eps = 0.5: every draw matters
     first = [learner.epsilon_greedy(q_row.copy(), 0.5, seed) for seed in range(40)]
@@ -203,7 +207,8 @@ def test_epsilon_greedy_same_seed_same_action(learner):
 
 # --------------------------------------------------------------------------- training, judged by the judge's rollouts
 
-@pytest.mark.clause("C6", "C9", probes="a table whose greedy policy does not solve non-slippery FrozenLake")
+@pytest.mark.clause("C6", "C9", probes="a table whose greedy policy does not solve non-slippery FrozenLake",
+                    topic="value-based rl")
 @pytest.mark.convergence(seed=3)
 @pytest.mark.points(10)
 def test_non_slippery_greedy_policy_always_reaches_goal(learner, train_seed, record_metric):
@@ -216,7 +221,8 @@ def test_non_slippery_greedy_policy_always_reaches_goal(learner, train_seed, rec
                          f"{rate * 100:.0f}/100 of the judge's episodes, expected 100/100")
 
 
-@pytest.mark.clause("C9", probes="a table whose greedy policy does not handle slippery FrozenLake")
+@pytest.mark.clause("C9", probes="a table whose greedy policy does not handle slippery FrozenLake",
+                    topic="value-based rl")
 @pytest.mark.convergence(seed=7)
 @pytest.mark.points(12)
 def test_slippery_greedy_policy_success_rate(learner, train_seed, record_metric):
@@ -229,7 +235,8 @@ def test_slippery_greedy_policy_success_rate(learner, train_seed, record_metric)
         f"episodes, expected at least {SLIPPERY_THRESHOLD:.0%} (an optimal policy gets about 74%, a random one 1.5%)")
 
 
-@pytest.mark.clause("C6", "C7", probes="a time-limit truncation treated as termination; env_kwargs not passed to gym.make")
+@pytest.mark.clause("C6", "C7", probes="a time-limit truncation treated as termination; env_kwargs not passed to gym.make",
+                    topic="value-based rl")
 @pytest.mark.points(6)
 def test_truncated_steps_are_bootstrapped_during_training(learner):
     # Map "SG": RIGHT (2) reaches the goal; LEFT/DOWN/UP stay in S and the 1-step time limit truncates.
@@ -244,7 +251,8 @@ def test_truncated_steps_are_bootstrapped_during_training(learner):
         f"limit (truncated), not terminated: the agent is still in S, so the update must bootstrap from max Q[S]")
 
 
-@pytest.mark.clause("C8", probes="training not reproducible from its seed, or the seed ignored")
+@pytest.mark.clause("C8", probes="training not reproducible from its seed, or the seed ignored",
+                    topic="randomness and reproducibility")
 @pytest.mark.points(2)
 def test_train_is_deterministic_given_seed(learner):
     a = learner.train_q_learning("FrozenLake-v1", 100, 11, is_slippery=True)

@@ -53,7 +53,8 @@ def with_norm(rng, size, norm):
 
 # ----------------------------------------------------------------------------- linear critics: exact values
 
-@pytest.mark.clause("C1", "C4", "C5", probes="the square root, the '- 1' or lam = 10 missing, on vector batches")
+@pytest.mark.clause("C1", "C4", "C5", probes="the square root, the '- 1' or lam = 10 missing, on vector batches",
+                    topic="generative models")
 @pytest.mark.points(3)
 @pytest.mark.parametrize("norm", [0.3, 1.0, 2.5])
 def test_linear_critic_on_vectors(learner, keras, norm):
@@ -68,7 +69,8 @@ def test_linear_critic_on_vectors(learner, keras, norm):
                             "lam (||w|| - 1)^2 with lam = 10 by default; check the square root, the '- 1' and lam")
 
 
-@pytest.mark.clause("C1", "C2", "C4", probes="epsilon of shape (B, 1) on images, or the norm over the last axis or the whole batch")
+@pytest.mark.clause("C1", "C2", "C4", probes="epsilon of shape (B, 1) on images, or the norm over the last axis or the whole batch",
+                    topic="shapes and broadcasting")
 @pytest.mark.points(3)
 @pytest.mark.parametrize("norm", [0.5, 3.0])
 def test_linear_critic_on_images(learner, keras, norm):
@@ -84,7 +86,7 @@ def test_linear_critic_on_images(learner, keras, norm):
                             "over all its pixels and channels (not the last axis only, not the whole batch)")
 
 
-@pytest.mark.clause("C5", probes="lam ignored")
+@pytest.mark.clause("C5", probes="the lam argument ignored (a hard-coded penalty weight)", topic="api contract")
 @pytest.mark.points(1)
 def test_lam_is_a_parameter(learner, keras):
     rng = np.random.default_rng(5)
@@ -129,7 +131,7 @@ def penalties_over_seeds(learner, keras):
     return np.array([float(learner.gradient_penalty(model, real, fake, seed)) for seed in range(N_SEEDS)])
 
 
-@pytest.mark.clause("C2", probes="one epsilon for the whole batch")
+@pytest.mark.clause("C2", probes="one epsilon for the whole batch", topic="generative models")
 @pytest.mark.points(3)
 def test_one_epsilon_per_sample(penalties_over_seeds):
     _, sd = _f_moments()
@@ -140,7 +142,8 @@ def test_one_epsilon_per_sample(penalties_over_seeds):
         f"shape (B, 1, 1, 1), not one for the whole batch")
 
 
-@pytest.mark.clause("C2", "C1", probes="epsilon not uniform on [0, 1), or the penalty not taken at the interpolates")
+@pytest.mark.clause("C2", "C1", probes="epsilon not uniform on [0, 1), or the penalty not taken at the interpolates",
+                    topic="generative models")
 @pytest.mark.points(3)
 def test_epsilon_is_uniform_on_the_segment(penalties_over_seeds):
     mean, sd = _f_moments()
@@ -151,7 +154,8 @@ def test_epsilon_is_uniform_on_the_segment(penalties_over_seeds):
         f"give - the penalty is taken at random points between real and fake samples")
 
 
-@pytest.mark.clause("C3", probes="epsilon not reproducible from the seed, or not changing with it")
+@pytest.mark.clause("C3", probes="epsilon not reproducible from the seed, or not changing with it",
+                    topic="randomness and reproducibility")
 @pytest.mark.points(1)
 def test_penalty_is_reproducible_from_seed(learner, keras, penalties_over_seeds):
     packed, real, fake = _softplus_setup(keras)
@@ -166,7 +170,8 @@ def test_penalty_is_reproducible_from_seed(learner, keras, penalties_over_seeds)
 
 # ----------------------------------------------------------------------------- losses
 
-@pytest.mark.clause("C7", "C8", "C9", probes="a loss sign, or the penalty left out")
+@pytest.mark.clause("C7", "C8", "C9", probes="a critic or generator loss with the wrong sign, or the penalty left out",
+                    topic="generative models")
 @pytest.mark.points(2)
 def test_critic_and_generator_losses(learner):
     real = np.array([[2.0], [4.0]])
@@ -186,7 +191,8 @@ def test_critic_and_generator_losses(learner):
 
 # ----------------------------------------------------------------------------- contract: the generator, single numbers
 
-@pytest.mark.clause("C3", "C1", probes="epsilon not drawn from np.random.default_rng(seed) (RandomState, TensorFlow seeds)")
+@pytest.mark.clause("C3", "C1", probes="epsilon not drawn from np.random.default_rng(seed) (RandomState, TensorFlow seeds)",
+                    topic="randomness and reproducibility")
 @pytest.mark.points(2)
 def test_epsilon_drawn_with_default_rng(learner, reference, keras):
     packed, real, fake = _softplus_setup(keras)
@@ -200,7 +206,8 @@ def test_epsilon_drawn_with_default_rng(learner, reference, keras):
                                 "not the global generator, RandomState or a TensorFlow seed")
 
 
-@pytest.mark.clause("C6", "C9", probes="a loss or penalty returned as an array of shape (1,) instead of a single number")
+@pytest.mark.clause("C6", "C9", probes="a loss or penalty returned as an array of shape (1,) instead of a single number",
+                    topic="api contract")
 @pytest.mark.points(1)
 def test_results_are_single_numbers(learner, keras):
     real, fake = np.array([[2.0], [4.0], [1.0]]), np.array([[-1.0], [0.0], [0.5]])
