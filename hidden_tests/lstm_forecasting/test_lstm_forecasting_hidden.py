@@ -79,24 +79,37 @@ def judge_windows(series, window, horizon=1):
     return X, y
 
 
+def record_history(record_series, history) -> None:
+    """Hand the curves of a Keras History (loss; accuracy and validation curves where fit kept them) to the
+    report: a report aid that never fails the test or changes its outcome."""
+    try:
+        for name in ("loss", "val_loss", "accuracy", "val_accuracy"):
+            if name in history.history:
+                record_series(name, [float(v) for v in history.history[name]])
+    except Exception:  # noqa: BLE001 - whatever the History holds, the test's own checks decide
+        pass
+
+
 def train_and_score(module, seed):
-    """The judge's figure: held-out one-step MAE of the rebuilt, judge-trained model / naive MAE."""
+    """The judge's figure: held-out one-step MAE of the rebuilt, judge-trained model / naive MAE, and the
+    judge's fit History."""
     seed_everything(seed)
     series = judge_series(seed)
     X, y = judge_windows(series[:SPLIT], WINDOW)
     X_test, y_test = judge_windows(series[SPLIT - WINDOW:], WINDOW)   # every target lies after SPLIT
     model = module.build_lstm(WINDOW, UNITS)
     judge = rebuild(model)
-    judge.fit(X, y, epochs=EPOCHS, batch_size=BATCH, verbose=0)
+    history = judge.fit(X, y, epochs=EPOCHS, batch_size=BATCH, verbose=0)
     pred = np.asarray(judge(X_test, training=False)).reshape(-1)
     mae = float(np.mean(np.abs(pred - y_test[:, 0])))
     naive = float(np.mean(np.abs(X_test[:, -1, 0] - y_test[:, 0])))
-    return mae / naive
+    return mae / naive, history
 
 
 # ----------------------------------------------------------------------------- windows
 
-@pytest.mark.clause("C1", probes="windows off by one, horizon ignored, or one window too many or too few")
+@pytest.mark.clause("C1", probes="windows off by one, horizon ignored, or one window too many or too few",
+                    topic="sequence models")
 @pytest.mark.parametrize("n,window,horizon", [(10, 3, 1), (12, 4, 2), (9, 1, 1), (15, 5, 4), (7, 6, 1)])
 def test_windows_exact(learner, reference, n, window, horizon):
     series = np.random.default_rng(n + window + horizon).normal(size=n)
@@ -114,7 +127,7 @@ def test_windows_exact(learner, reference, n, window, horizon):
                     why="y[i] is the value `horizon` steps after the window's last value")
 
 
-@pytest.mark.clause("C1", probes="the target inside its window (a leak) or a step skipped")
+@pytest.mark.clause("C1", probes="the target inside its window (a leak) or a step skipped", topic="sequence models")
 @pytest.mark.parametrize("window,horizon", [(4, 1), (3, 3)])
 def test_target_never_inside_or_next_to_its_window(learner, window, horizon):
     series = np.arange(20.0)
@@ -129,14 +142,16 @@ def test_target_never_inside_or_next_to_its_window(learner, window, horizon):
                  why="windows start at 0 and slide by one step")
 
 
-@pytest.mark.clause("C4", probes="a series too short for one window, or a window or horizon below 1, accepted")
+@pytest.mark.clause("C4", probes="a series too short for one window, or a window or horizon below 1, accepted",
+                    topic="input validation")
 @pytest.mark.parametrize("n,window,horizon", [(3, 3, 1), (5, 3, 3), (4, 0, 1), (4, 2, 0)])
 def test_too_short_series_or_bad_sizes_raise(learner, n, window, horizon):
     with pytest.raises(ValueError):
         learner.make_windows(np.arange(float(n)), window, horizon=horizon)
 
 
-@pytest.mark.clause("C1", "C4", probes="a series that holds exactly one window refused or mis-sliced")
+@pytest.mark.clause("C1", "C4", probes="a series that holds exactly one window refused or mis-sliced",
+                    topic="sequence models")
 def test_exactly_one_window(learner):
     series = np.arange(4.0)
     call = call_repr("make_windows", series, 2, horizon=2)
@@ -147,7 +162,8 @@ def test_exactly_one_window(learner):
 
 # ----------------------------------------------------------------------------- model
 
-@pytest.mark.clause("C5", probes="a missing feature axis, return_sequences=True, or the layers out of order")
+@pytest.mark.clause("C5", probes="a missing feature axis, return_sequences=True, or the layers out of order",
+                    topic="model architecture")
 @pytest.mark.parametrize("window,units", [(16, 32), (7, 5)])
 def test_model_shapes(learner, seeded, window, units):
     call = f"build_lstm({window}, {units})"
@@ -157,7 +173,7 @@ def test_model_shapes(learner, seeded, window, units):
     assert_layer_sequence(spec, ["LSTM", "Dense"], call)
 
 
-@pytest.mark.clause("C6", probes="activation='relu' inside the LSTM")
+@pytest.mark.clause("C6", probes="activation='relu' inside the LSTM", topic="sequence models")
 def test_lstm_keeps_tanh(learner, seeded):
     call = "build_lstm(16, 32)"
     spec = model_spec(learner.build_lstm(16, 32))
@@ -170,7 +186,8 @@ def test_lstm_keeps_tanh(learner, seeded):
                 f"makes this mistake); keep the LSTM's own tanh")
 
 
-@pytest.mark.clause("C5", "C7", probes="not compiled, or compiled with another loss (mae, cross-entropy)")
+@pytest.mark.clause("C5", "C7", probes="not compiled, or compiled with another loss (mae, cross-entropy)",
+                    topic="optimization")
 def test_compiled_with_mse(learner, seeded):
     call = "build_lstm(16, 32)"
     spec = model_spec(learner.build_lstm(16, 32))
@@ -186,11 +203,13 @@ def test_compiled_with_mse(learner, seeded):
 
 # ----------------------------------------------------------------------------- learning
 
-@pytest.mark.clause("C8", probes="a model that does not learn: wrong loss, output layer or learning rate")
+@pytest.mark.clause("C8", probes="a model that does not learn: wrong loss, output layer or learning rate",
+                    topic="training and convergence")
 @pytest.mark.convergence
 @pytest.mark.points(LEARNING_POINTS)
-def test_beats_naive_forecast_on_held_out_data(learner, train_seed, record_metric):
-    ratio = train_and_score(learner, train_seed)
+def test_beats_naive_forecast_on_held_out_data(learner, train_seed, record_metric, record_series):
+    ratio, history = train_and_score(learner, train_seed)
+    record_history(record_series, history)
     record_metric("mae_over_naive", ratio, RATIO_THRESHOLD, higher_is_better=False)
     assert ratio < RATIO_THRESHOLD, (
         f"the judge trained build_lstm({WINDOW}, {UNITS}) with your compile settings ({EPOCHS} epochs, batch "
@@ -217,7 +236,8 @@ def weighted(learner):
     return model, judge
 
 
-@pytest.mark.clause("C9", "C10", probes="predictions not fed back, the wrong window, or a result of shape (steps, 1)")
+@pytest.mark.clause("C9", "C10", probes="predictions not fed back, the wrong window, or a result of shape (steps, 1)",
+                    topic="sequence models")
 @pytest.mark.parametrize("steps", [1, 5, 20])
 def test_forecast_matches_recursive_reference(learner, reference, weighted, steps):
     model, judge = weighted
@@ -229,7 +249,7 @@ def test_forecast_matches_recursive_reference(learner, reference, weighted, step
                     why="start from the LAST window of the history and feed each prediction back in")
 
 
-@pytest.mark.clause("C10", probes="a history exactly one window long refused or mis-read")
+@pytest.mark.clause("C10", probes="a history exactly one window long refused or mis-read", topic="sequence models")
 def test_forecast_from_exactly_one_window(learner, weighted):
     model, judge = weighted
     history = judge_series(6)[:WINDOW]
@@ -242,7 +262,8 @@ def test_forecast_from_exactly_one_window(learner, weighted):
 
 # ----------------------------------------------------------------------------- contract (issue 10)
 
-@pytest.mark.clause("C3", "C1", probes="windows returned as float64 or integers instead of float32")
+@pytest.mark.clause("C3", "C1", probes="windows returned as float64 or integers instead of float32",
+                    topic="api contract")
 def test_windows_are_float32(learner):
     for series in ([0, 1, 2, 3, 4, 5, 6, 7], np.random.default_rng(7).normal(size=9)):
         call = call_repr("make_windows", series, 3, horizon=2)
@@ -258,7 +279,7 @@ def test_windows_are_float32(learner):
         assert_allclose(y, source[3 + 2 - 1:, None], call + " y", rtol=1e-6)
 
 
-@pytest.mark.clause("C5", probes="the units argument ignored (a fixed LSTM size)")
+@pytest.mark.clause("C5", probes="the units argument ignored (a fixed LSTM size)", topic="api contract")
 @pytest.mark.parametrize("window,units", [(7, 5), (16, 32)])
 def test_lstm_has_the_requested_units(learner, seeded, window, units):
     call = f"build_lstm({window}, {units})"
@@ -268,7 +289,8 @@ def test_lstm_has_the_requested_units(learner, seeded, window, units):
         f"called {call}; the LSTM layers have units {sizes}, expected an LSTM with `units` = {units} units")
 
 
-@pytest.mark.clause("C7", probes="a loss that is not the MEAN squared error of the model's own predictions")
+@pytest.mark.clause("C7", probes="a loss that is not the MEAN squared error of the model's own predictions",
+                    topic="optimization")
 def test_loss_is_mean_squared_error_by_behaviour(learner, seeded):
     call = "build_lstm(7, 5)"
     spec = model_spec(learner.build_lstm(7, 5))
@@ -286,7 +308,8 @@ def test_loss_is_mean_squared_error_by_behaviour(learner, seeded):
         f"of the model's own predictions is different - compile with loss='mse' (mean, not sum, over the batch)")
 
 
-@pytest.mark.clause("C10", probes="a forecast that assumes a fixed window instead of model.input_shape[1]")
+@pytest.mark.clause("C10", probes="a forecast that assumes a fixed window instead of model.input_shape[1]",
+                    topic="sequence models")
 def test_forecast_uses_the_models_own_window(learner, reference):
     seed_everything(0)
     model = learner.build_lstm(5, 4)

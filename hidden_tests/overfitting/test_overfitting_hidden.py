@@ -66,7 +66,8 @@ def dense_kernels(spec):
 
 # ------------------------------------------------------------------ the regularised MLP
 
-@pytest.mark.clause("C3", probes="L2 missing from model.losses, on some kernels only, or with a wrong coefficient")
+@pytest.mark.clause("C3", probes="L2 missing from model.losses, on some kernels only, or with a wrong coefficient",
+                    topic="regularization")
 @pytest.mark.parametrize("l2", [1e-2, 3e-4])
 def test_l2_penalty_is_in_model_losses(learner, keras, l2):
     call = f"build_regularized_mlp(20, 3, l2={l2:g}, dropout=0.3)"
@@ -79,7 +80,7 @@ def test_l2_penalty_is_in_model_losses(learner, keras, l2):
                         show_expected=False)
 
 
-@pytest.mark.clause("C4", probes="Dropout rate read as a keep probability, or dropout missing")
+@pytest.mark.clause("C4", probes="Dropout rate read as a keep probability, or dropout missing", topic="regularization")
 @pytest.mark.parametrize("dropout", [0.3, 0.6])
 def test_dropout_layers_with_the_given_rate(learner, keras, dropout):
     call = f"build_regularized_mlp(20, 3, l2=0.001, dropout={dropout})"
@@ -93,7 +94,7 @@ def test_dropout_layers_with_the_given_rate(learner, keras, dropout):
             f"of units dropped, not kept")
 
 
-@pytest.mark.clause("C1", "C7", probes="widths, output shape or softmax output wrong")
+@pytest.mark.clause("C1", "C7", probes="widths, output shape or softmax output wrong", topic="model architecture")
 def test_architecture_and_output(learner, keras):
     call = "build_regularized_mlp(20, 3, l2=0.001, dropout=0.3)"
     model = learner.build_regularized_mlp(20, 3, 1e-3, 0.3)
@@ -109,7 +110,7 @@ def test_architecture_and_output(learner, keras):
         f"called {call}; the outputs are not probabilities (rows must sum to 1) - the output layer needs a softmax"
 
 
-@pytest.mark.clause("C5", probes="the unregularised twin still penalised or dropping units")
+@pytest.mark.clause("C5", probes="the unregularised twin still penalised or dropping units", topic="regularization")
 def test_unregularised_twin_has_no_penalty(learner, keras):
     call = "build_regularized_mlp(20, 3, l2=0.0, dropout=0.0)"
     spec = model_spec(learner.build_regularized_mlp(20, 3, 0.0, 0.0))
@@ -118,7 +119,7 @@ def test_unregularised_twin_has_no_penalty(learner, keras):
     assert all(rate == 0 for rate in rates), f"called {call}; Dropout rates {rates}, expected 0"
 
 
-@pytest.mark.clause("C3", probes="biases penalised too")
+@pytest.mark.clause("C3", probes="biases penalised too", topic="regularization")
 def test_biases_are_not_penalised(learner, keras):
     call = "build_regularized_mlp(20, 3, l2=0.01, dropout=0.3), then model.set_weights(random weights and biases)"
     model = learner.build_regularized_mlp(20, 3, 1e-2, 0.3)
@@ -145,7 +146,8 @@ def dense_and_dropout_sequence(spec):
     return kinds, activations
 
 
-@pytest.mark.clause("C2", probes="Dropout in the wrong place, or another hidden activation than ReLU")
+@pytest.mark.clause("C2", probes="Dropout in the wrong place, or another hidden activation than ReLU",
+                    topic="model architecture")
 def test_layer_order_and_activations(learner, keras):
     call = "build_regularized_mlp(20, 3, l2=0.001, dropout=0.3)"
     kinds, activations = dense_and_dropout_sequence(model_spec(learner.build_regularized_mlp(20, 3, 1e-3, 0.3)))
@@ -157,7 +159,8 @@ def test_layer_order_and_activations(learner, keras):
         f"output")
 
 
-@pytest.mark.clause("C6", probes="another optimizer, learning rate or loss than Adam(1e-3) and sparse cross-entropy")
+@pytest.mark.clause("C6", probes="another optimizer, learning rate or loss than Adam(1e-3) and sparse cross-entropy",
+                    topic="optimization")
 def test_compiled_with_adam_and_sparse_cross_entropy(learner, keras):
     call = "build_regularized_mlp(20, 3, l2=0.01, dropout=0.3)"
     model = learner.build_regularized_mlp(20, 3, 1e-2, 0.3)
@@ -213,7 +216,8 @@ TABLE = [  # (val_losses, patience, min_delta, what it probes)
 ]
 
 
-@pytest.mark.clause("C8", "C9", "C10", "C11", probes="early stopping off by one, non-strict, or ignoring min_delta")
+@pytest.mark.clause("C8", "C9", "C10", "C11", probes="early stopping off by one, non-strict, or ignoring min_delta",
+                    topic="regularization")
 @pytest.mark.points(0.5)
 @pytest.mark.parametrize("val_losses,patience,min_delta,probe", TABLE, ids=[row[3] for row in TABLE])
 def test_early_stopping_table(learner, keras, val_losses, patience, min_delta, probe):
@@ -225,7 +229,8 @@ def test_early_stopping_table(learner, keras, val_losses, patience, min_delta, p
                      "val_loss < best - min_delta", show_expected=False)
 
 
-@pytest.mark.clause("C8", "C9", "C10", "C11", probes="early stopping differing from Keras on noisy curves with ties")
+@pytest.mark.clause("C8", "C9", "C10", "C11", probes="early stopping differing from Keras on noisy curves with ties",
+                    topic="regularization")
 def test_early_stopping_vs_keras_on_random_curves(learner, keras):
     rng = np.random.default_rng(11)
     for case in range(40):
@@ -241,14 +246,16 @@ def test_early_stopping_vs_keras_on_random_curves(learner, keras):
                      why="this does not match keras.callbacks.EarlyStopping on this curve", show_expected=False)
 
 
-@pytest.mark.clause("C12", probes="an empty list accepted")
+@pytest.mark.clause("C12", probes="an empty list of validation losses accepted instead of raising ValueError",
+                    topic="input validation")
 @pytest.mark.points(0.5)
 def test_early_stopping_empty_raises(learner):
     with pytest.raises(ValueError):
         learner.early_stopping_epoch([], 3, 0.0)
 
 
-@pytest.mark.clause("C8", probes="min_delta without its 0.0 default, or epochs returned as floats")
+@pytest.mark.clause("C8", probes="min_delta without its 0.0 default, or epochs returned as floats",
+                    topic="api contract")
 @pytest.mark.points(0.5)
 def test_early_stopping_default_min_delta_and_int_epochs(learner, keras):
     losses = [1.0, 0.9995, 0.999, 0.9985, 0.9989]
@@ -271,7 +278,7 @@ def early_stopping_settings(learner, patience):
     return found[0]
 
 
-@pytest.mark.clause("C13", probes="EarlyStopping watching the training loss")
+@pytest.mark.clause("C13", probes="EarlyStopping watching the training loss", topic="regularization")
 def test_callback_monitors_validation_loss(learner, keras):
     settings = early_stopping_settings(learner, 4)
     assert settings.get("monitor") == "val_loss", (
@@ -280,7 +287,7 @@ def test_callback_monitors_validation_loss(learner, keras):
     assert settings.get("mode") in ("auto", "min"), f"called make_callbacks(4); mode={settings.get('mode')!r}, a loss is minimised"
 
 
-@pytest.mark.clause("C13", probes="restore_best_weights left at its default")
+@pytest.mark.clause("C13", probes="restore_best_weights left at its default", topic="regularization")
 def test_callback_restores_best_weights(learner, keras):
     settings = early_stopping_settings(learner, 4)
     assert settings.get("restore_best_weights") is True, (
@@ -288,7 +295,8 @@ def test_callback_restores_best_weights(learner, keras):
         "last (worse) epoch instead of the best one")
 
 
-@pytest.mark.clause("C13", probes="patience hard-coded")
+@pytest.mark.clause("C13", probes="make_callbacks ignoring its patience argument (a hard-coded patience)",
+                    topic="api contract")
 @pytest.mark.points(0.5)
 @pytest.mark.parametrize("patience", [2, 7])
 def test_callback_uses_the_given_patience(learner, keras, patience):
@@ -300,6 +308,7 @@ def test_callback_uses_the_given_patience(learner, keras, patience):
 # ------------------------------------------------------------------ does it regularise? (judge-measured)
 
 _RUNS = {}
+_HISTORIES = {}  # seed -> {model name: the judge's fit History}, for the report's curves
 
 
 def small_data(seed):
@@ -321,30 +330,46 @@ def cross_entropy(model, X, y):
     return float(-np.mean(np.log(p[np.arange(len(y)), y])))
 
 
+def record_histories(record_series, seed) -> None:
+    """Hand the report the training curves of both judge fits ("loss", "twin_loss", ...): a report aid that
+    never fails the test or changes its outcome."""
+    try:
+        for name, prefix in (("regularised", ""), ("twin", "twin_")):
+            curves = _HISTORIES[seed][name].history
+            for key in ("loss", "val_loss", "accuracy", "val_accuracy"):
+                if key in curves:
+                    record_series(prefix + key, [float(v) for v in curves[key]])
+    except Exception:  # noqa: BLE001 - whatever the Histories hold, the test's own checks decide
+        pass
+
+
 def train_pair(learner, seed):
     """(gap, kernel norm) of the regularised model and of its unregularised twin, same seed and data."""
     if seed not in _RUNS:
         import keras
 
         Xtr, ytr, Xval, yval = small_data(seed)
-        out = {}
+        out, histories = {}, {}
         for name, (l2, dropout) in {"regularised": (L2, DROPOUT), "twin": (0.0, 0.0)}.items():
             keras.utils.set_random_seed(seed)
             model = rebuild(learner.build_regularized_mlp(64, 10, l2, dropout))
             keras.utils.set_random_seed(seed)
-            model.fit(Xtr, ytr, epochs=EPOCHS, batch_size=BATCH, verbose=0)
+            histories[name] = model.fit(Xtr, ytr, epochs=EPOCHS, batch_size=BATCH, verbose=0)
             gap = cross_entropy(model, Xval, yval) - cross_entropy(model, Xtr, ytr)
             norm = sum(float(np.sum(np.square(w))) for w in model.get_weights() if w.ndim == 2)
             out[name] = (gap, norm)
         _RUNS[seed] = out
+        _HISTORIES[seed] = histories
     return _RUNS[seed]
 
 
-@pytest.mark.clause("C14", probes="regularisation inactive during training, or a model that does not train")
+@pytest.mark.clause("C14", probes="regularisation inactive during training, or a model that does not train",
+                    topic="regularization")
 @pytest.mark.points(34)
 @pytest.mark.convergence
-def test_regularisation_shrinks_the_generalisation_gap(learner, keras, train_seed, record_metric):
+def test_regularisation_shrinks_the_generalisation_gap(learner, keras, train_seed, record_metric, record_series):
     runs = train_pair(learner, train_seed)
+    record_histories(record_series, train_seed)
     (gap, _), (twin_gap, _) = runs["regularised"], runs["twin"]
     ratio = gap / max(twin_gap, 1e-9)
     record_metric("gap_ratio", ratio, GAP_RATIO, higher_is_better=False)
@@ -354,11 +379,12 @@ def test_regularisation_shrinks_the_generalisation_gap(learner, keras, train_see
         f"twin, expected at most {GAP_RATIO:g} x the twin's - is the regularisation active during training?")
 
 
-@pytest.mark.clause("C15", probes="L2 inactive during training, or a model that does not train")
+@pytest.mark.clause("C15", probes="L2 inactive during training, or a model that does not train", topic="regularization")
 @pytest.mark.points(14)
 @pytest.mark.convergence
-def test_l2_shrinks_the_weights(learner, keras, train_seed, record_metric):
+def test_l2_shrinks_the_weights(learner, keras, train_seed, record_metric, record_series):
     runs = train_pair(learner, train_seed)
+    record_histories(record_series, train_seed)
     (_, norm), (_, twin_norm) = runs["regularised"], runs["twin"]
     ratio = norm / twin_norm
     record_metric("kernel_norm_ratio", ratio, NORM_RATIO, higher_is_better=False)

@@ -80,13 +80,25 @@ def judge_accuracy(y_true, probs, mask):
     return float(((probs.argmax(-1) == y_true) & mask).sum() / mask.sum())
 
 
+def record_history(record_series, history) -> None:
+    """Hand the curves of a Keras History (loss; accuracy and validation curves where fit kept them) to the
+    report: a report aid that never fails the test or changes its outcome."""
+    try:
+        for name in ("loss", "val_loss", "accuracy", "val_accuracy"):
+            if name in history.history:
+                record_series(name, [float(v) for v in history.history[name]])
+    except Exception:  # noqa: BLE001 - whatever the History holds, the test's own checks decide
+        pass
+
+
 def train_and_score(module, seed):
+    """Held-out masked token accuracy of the judge-trained model, and the judge's fit History."""
     seed_everything(seed)
     X, Y, _ = tagging_task(N_TRAIN, 1000 + seed)
     X_test, Y_test, M_test = tagging_task(N_TEST, 2000 + seed)
     judge = rebuild(module.build_tagger(VOCAB, TAGS, SEQ_LEN))
-    judge.fit(X, Y, epochs=EPOCHS, batch_size=BATCH, verbose=0)
-    return judge_accuracy(Y_test, np.asarray(judge(X_test, training=False)), M_test)
+    history = judge.fit(X, Y, epochs=EPOCHS, batch_size=BATCH, verbose=0)
+    return judge_accuracy(Y_test, np.asarray(judge(X_test, training=False)), M_test), history
 
 
 # ----------------------------------------------------------------------------- masked accuracy
@@ -102,7 +114,8 @@ def random_case(seed, b, t, c):
     return y_true, y_pred, mask
 
 
-@pytest.mark.clause("C6", probes="padding counted, or divided by all B*T positions, on random cases")
+@pytest.mark.clause("C6", probes="padding counted, or divided by all B*T positions, on random cases",
+                    topic="evaluation metrics")
 @pytest.mark.parametrize("b,t,c", [(1, 5, 3), (4, 7, 2), (8, 12, 6), (3, 30, 9)])
 def test_masked_accuracy_vs_reference(learner, reference, b, t, c):
     y_true, y_pred, mask = random_case(b * t + c, b, t, c)
@@ -112,7 +125,7 @@ def test_masked_accuracy_vs_reference(learner, reference, b, t, c):
                         why="count only real tokens (mask true), in the numerator and in the denominator")
 
 
-@pytest.mark.clause("C6", probes="predictions at padded positions counted")
+@pytest.mark.clause("C6", probes="predictions at padded positions counted", topic="evaluation metrics")
 def test_padding_predictions_do_not_matter(learner):
     y_true, y_pred, mask = random_case(5, 6, 10, 4)
     call = call_repr("masked_accuracy", y_true, y_pred, mask)
@@ -127,7 +140,7 @@ def test_padding_predictions_do_not_matter(learner):
         f"to {a:.4f} - padded positions must not count")
 
 
-@pytest.mark.clause("C6", probes="argmax over the wrong axis")
+@pytest.mark.clause("C6", probes="argmax over the wrong axis", topic="shapes and broadcasting")
 def test_all_real_tokens_is_plain_accuracy(learner):
     y_true, y_pred, _ = random_case(9, 5, 8, 3)
     mask = np.ones_like(y_true, dtype=bool)
@@ -136,7 +149,7 @@ def test_all_real_tokens_is_plain_accuracy(learner):
                         call, rtol=1e-9, why="with every token real this is the plain token accuracy")
 
 
-@pytest.mark.clause("C6", probes="a 0/1 integer mask read as indices")
+@pytest.mark.clause("C6", probes="a 0/1 integer mask read as indices", topic="api contract")
 def test_integer_and_float32_inputs(learner, reference):
     y_true, y_pred, mask = random_case(12, 4, 9, 5)
     mask01, pred32 = mask.astype(np.int64), y_pred.astype(np.float32)
@@ -145,14 +158,14 @@ def test_integer_and_float32_inputs(learner, reference):
                         call, rtol=1e-9, show_expected=False, why="a 0/1 integer mask means the same as a bool mask")
 
 
-@pytest.mark.clause("C7", probes="nan (0/0) instead of ValueError for an empty mask")
+@pytest.mark.clause("C7", probes="nan (0/0) instead of ValueError for an empty mask", topic="input validation")
 def test_empty_mask_raises(learner):
     y_true, y_pred, mask = random_case(1, 2, 4, 3)
     with pytest.raises(ValueError):
         learner.masked_accuracy(y_true, y_pred, np.zeros_like(mask))
 
 
-@pytest.mark.clause("C7", probes="a mask of another shape accepted")
+@pytest.mark.clause("C7", probes="a mask of another shape accepted", topic="input validation")
 def test_mismatched_shapes_raise(learner):
     y_true, y_pred, mask = random_case(2, 2, 4, 3)
     with pytest.raises(ValueError):
@@ -161,7 +174,8 @@ def test_mismatched_shapes_raise(learner):
 
 # ----------------------------------------------------------------------------- model
 
-@pytest.mark.clause("C1", probes="one tag per sentence (pooling, no return_sequences), or not compiled")
+@pytest.mark.clause("C1", probes="one tag per sentence (pooling, no return_sequences), or not compiled",
+                    topic="model architecture")
 @pytest.mark.parametrize("vocab,tags,seq_len", [(40, 5, 20), (300, 9, 7)])
 def test_tagger_shapes(learner, seeded, vocab, tags, seq_len):
     call = f"build_tagger({vocab}, {tags}, {seq_len})"
@@ -171,7 +185,7 @@ def test_tagger_shapes(learner, seeded, vocab, tags, seq_len):
     assert_compiled(spec, call)
 
 
-@pytest.mark.clause("C1", probes="scores that are not per-token probabilities")
+@pytest.mark.clause("C1", probes="scores that are not per-token probabilities", topic="model architecture")
 def test_outputs_are_per_token_probabilities(learner, seeded):
     call = f"build_tagger({VOCAB}, {TAGS}, {SEQ_LEN})"
     judge = rebuild(learner.build_tagger(VOCAB, TAGS, SEQ_LEN))
@@ -182,7 +196,8 @@ def test_outputs_are_per_token_probabilities(learner, seeded):
                     why="each token needs a probability distribution over tags: a softmax on the last axis")
 
 
-@pytest.mark.clause("C2", "C4", probes="padding in the loss (no mask), or a loss for one-hot tags")
+@pytest.mark.clause("C2", "C4", probes="padding in the loss (no mask), or a loss for one-hot tags",
+                    topic="sequence models")
 @pytest.mark.points(3)
 def test_loss_ignores_padding(learner, seeded):
     call = f"build_tagger({VOCAB}, {TAGS}, {SEQ_LEN})"
@@ -200,11 +215,13 @@ def test_loss_ignores_padding(learner, seeded):
         f"{losses[1]:.5f}) - padding (id 0) must be masked so the loss ignores it")
 
 
-@pytest.mark.clause("C5", probes="a tagger that does not learn context-dependent tags")
+@pytest.mark.clause("C5", probes="a tagger that does not learn context-dependent tags",
+                    topic="training and convergence")
 @pytest.mark.convergence
 @pytest.mark.points(38)
-def test_learns_the_tagging_task(learner, train_seed, record_metric):
-    accuracy = train_and_score(learner, train_seed)
+def test_learns_the_tagging_task(learner, train_seed, record_metric, record_series):
+    accuracy, history = train_and_score(learner, train_seed)
+    record_history(record_series, history)
     record_metric("masked_token_accuracy", accuracy, ACCURACY_THRESHOLD)
     assert accuracy >= ACCURACY_THRESHOLD, (
         f"the judge trained build_tagger({VOCAB}, {TAGS}, {SEQ_LEN}) with your compile settings ({EPOCHS} epochs, "
@@ -214,7 +231,8 @@ def test_learns_the_tagging_task(learner, train_seed, record_metric):
 
 # ----------------------------------------------------------------------------- contract: shapes, the mask in the RNN
 
-@pytest.mark.clause("C7", probes="y_pred whose time axis does not match y_true accepted (it broadcasts)")
+@pytest.mark.clause("C7", probes="y_pred whose time axis does not match y_true accepted (it broadcasts)",
+                    topic="input validation")
 def test_mismatched_prediction_shape_raises(learner):
     y_true, y_pred, mask = random_case(3, 3, 6, 4)
     for bad in (y_pred[:, :1], y_pred[:1]):
@@ -224,7 +242,8 @@ def test_mismatched_prediction_shape_raises(learner):
                         f"plus the tag axis, expected ValueError (numpy would broadcast it silently)")
 
 
-@pytest.mark.clause("C3", probes="the recurrent layer reading padding (the mask does not reach it)")
+@pytest.mark.clause("C3", probes="the recurrent layer reading padding (the mask does not reach it)",
+                    topic="sequence models")
 def test_recurrent_layer_skips_padding(learner, seeded):
     call = f"build_tagger({VOCAB}, {TAGS}, {SEQ_LEN})"
     judge = rebuild(learner.build_tagger(VOCAB, TAGS, SEQ_LEN))

@@ -94,9 +94,20 @@ def target_data(generator, seed):
     return X[train], y[train], X[held_out], y[held_out]
 
 
+def record_history(record_series, history) -> None:
+    """Hand the curves of a Keras History (loss; accuracy and validation curves where fit kept them) to the
+    report: a report aid that never fails the test or changes its outcome."""
+    try:
+        for name in ("loss", "val_loss", "accuracy", "val_accuracy"):
+            if name in history.history:
+                record_series(name, [float(v) for v in history.history[name]])
+    except Exception:  # noqa: BLE001 - whatever the History holds, the test's own checks decide
+        pass
+
+
 # ------------------------------------------------------------------ the transfer model
 
-@pytest.mark.clause("C2", probes="the base cloned, rebuilt or re-initialised")
+@pytest.mark.clause("C2", probes="the base cloned, rebuilt or re-initialised", topic="transfer learning")
 def test_pretrained_weights_are_kept(learner, keras, trusted_base):
     spec = model_spec(fresh_model(learner))
     for name, found in locate_base_weights(spec["weights"], trusted_base):
@@ -105,7 +116,7 @@ def test_pretrained_weights_are_kept(learner, keras, trusted_base):
             f"not in the model - reuse the loaded base itself (clone_model gives fresh random weights)")
 
 
-@pytest.mark.clause("C3", probes="the base left trainable")
+@pytest.mark.clause("C3", probes="the base left trainable", topic="transfer learning")
 def test_base_is_frozen(learner, keras, trusted_base):
     spec = model_spec(fresh_model(learner))
     head = spec["n_params"] - base_params(trusted_base)
@@ -114,7 +125,8 @@ def test_base_is_frozen(learner, keras, trusted_base):
         f"are trainable, expected only the head's {head:,} - freeze the base before compiling")
 
 
-@pytest.mark.clause("C1", "C5", probes="logits instead of probabilities, or a hard-coded width")
+@pytest.mark.clause("C1", "C5", probes="logits instead of probabilities, or a hard-coded width",
+                    topic="model architecture")
 @pytest.mark.points(0.5)
 @pytest.mark.parametrize("n_classes", [5, 3])
 def test_output_is_a_softmax_over_n_classes(learner, keras, n_classes):
@@ -128,7 +140,7 @@ def test_output_is_a_softmax_over_n_classes(learner, keras, n_classes):
         f"called {call}; the outputs are not probabilities (rows must sum to 1) - the head needs a softmax"
 
 
-@pytest.mark.clause("C3", probes="base weights changed by fitting the head")
+@pytest.mark.clause("C3", probes="base weights changed by fitting the head", topic="transfer learning")
 def test_fitting_the_head_leaves_the_base_unchanged(learner, keras, generator, trusted_base):
     X, y, _, _ = target_data(generator, 0)
     spec = model_spec(fresh_model(learner))
@@ -146,11 +158,14 @@ def test_fitting_the_head_leaves_the_base_unchanged(learner, keras, generator, t
         "fitted build_transfer_model(load_base(), 5) for 2 epochs; no weight changed at all - is the head trainable?"
 
 
-@pytest.mark.clause("C6", "C2", "C5", probes="a model that does not learn, or pretrained features not used")
+@pytest.mark.clause("C6", "C2", "C5", probes="a model that does not learn, or pretrained features not used",
+                    topic="transfer learning")
 @pytest.mark.points(27)
 @pytest.mark.convergence
-def test_held_out_accuracy_with_20_examples_per_class(learner, keras, generator, train_seed, record_metric):
-    accuracy = held_out_accuracy(keras, rebuild(fresh_model(learner)), generator, train_seed)
+def test_held_out_accuracy_with_20_examples_per_class(learner, keras, generator, train_seed, record_metric,
+                                                      record_series):
+    accuracy, history = held_out_accuracy(keras, rebuild(fresh_model(learner)), generator, train_seed)
+    record_history(record_series, history)
     record_metric("held_out_accuracy", accuracy, ACCURACY_THRESHOLD)
     assert accuracy >= ACCURACY_THRESHOLD, (
         f"the judge fitted build_transfer_model(load_base(), 5) on 20 examples per class of digits 5-9 for {EPOCHS} "
@@ -159,13 +174,15 @@ def test_held_out_accuracy_with_20_examples_per_class(learner, keras, generator,
 
 
 def held_out_accuracy(keras, model, generator, seed):
+    """Accuracy on the held-out digits after the judge's fit, and the fit's History."""
     X, y, X_held_out, y_held_out = target_data(generator, seed)
     keras.utils.set_random_seed(seed)
-    model.fit(X, y, epochs=EPOCHS, batch_size=BATCH, verbose=0)
-    return float(np.mean(np.argmax(np.asarray(model.predict(X_held_out, verbose=0)), axis=1) == y_held_out))
+    history = model.fit(X, y, epochs=EPOCHS, batch_size=BATCH, verbose=0)
+    predictions = np.argmax(np.asarray(model.predict(X_held_out, verbose=0)), axis=1)
+    return float(np.mean(predictions == y_held_out)), history
 
 
-@pytest.mark.clause("C6", probes="kit guard: a frozen random base stays below the threshold")
+@pytest.mark.clause("C6", probes="kit guard: a frozen random base stays below the threshold", topic="transfer learning")
 @pytest.mark.points(0)
 @pytest.mark.convergence
 def test_the_threshold_rejects_a_random_base(reference, keras, generator, train_seed, record_metric):
@@ -175,14 +192,15 @@ def test_the_threshold_rejects_a_random_base(reference, keras, generator, train_
     base = reference.load_base()
     keras.utils.set_random_seed(train_seed)
     random_base = keras.models.clone_model(base)  # same layers, freshly initialised weights
-    accuracy = held_out_accuracy(keras, reference.build_transfer_model(random_base, 5), generator, train_seed)
+    accuracy, _ = held_out_accuracy(keras, reference.build_transfer_model(random_base, 5), generator, train_seed)
     record_metric("random_base_accuracy", accuracy, ACCURACY_THRESHOLD, higher_is_better=False)
     assert accuracy < ACCURACY_THRESHOLD, (
         f"kit error, not yours: a frozen random base reached {accuracy:.3f} >= {ACCURACY_THRESHOLD} "
         f"(seed {train_seed}); report it to the kit's maintainers")
 
 
-@pytest.mark.clause("C4", probes="another optimizer, learning rate or loss than Adam(1e-3) and sparse cross-entropy")
+@pytest.mark.clause("C4", probes="another optimizer, learning rate or loss than Adam(1e-3) and sparse cross-entropy",
+                    topic="optimization")
 def test_compiled_with_adam_and_sparse_cross_entropy(learner, keras):
     call = "build_transfer_model(load_base(), 5)"
     model = fresh_model(learner)
@@ -204,7 +222,8 @@ def test_compiled_with_adam_and_sparse_cross_entropy(learner, keras):
 
 # ------------------------------------------------------------------ fine-tuning
 
-@pytest.mark.clause("C7", "C11", probes="the whole base, the bottom layers, or pooling/flatten counted")
+@pytest.mark.clause("C7", "C11", probes="the whole base or its bottom layers unfrozen, or pooling/flatten layers counted",
+                    topic="transfer learning")
 @pytest.mark.parametrize("n_layers", [0, 1, 2, 5])
 def test_unfreeze_top_makes_only_the_top_layers_trainable(learner, keras, trusted_base, n_layers):
     call = f"unfreeze_top(build_transfer_model(load_base(), 5), {n_layers}, 1e-5)"
@@ -216,7 +235,7 @@ def test_unfreeze_top_makes_only_the_top_layers_trainable(learner, keras, truste
         f"top {n_layers} base layer(s) that hold weights (pooling and flatten layers hold none)")
 
 
-@pytest.mark.clause("C9", probes="no recompile, or the lr argument ignored")
+@pytest.mark.clause("C9", probes="no recompile, or the lr argument ignored", topic="transfer learning")
 def test_unfreeze_top_recompiles_with_the_given_lr(learner, keras):
     call = "unfreeze_top(build_transfer_model(load_base(), 5), 1, lr=3e-5)"
     spec = model_spec(learner.unfreeze_top(fresh_model(learner), 1, 3e-5))
@@ -227,7 +246,7 @@ def test_unfreeze_top_recompiles_with_the_given_lr(learner, keras):
         f"fine-tuning learning rate (changing trainable flags also needs a new compile)")
 
 
-@pytest.mark.clause("C10", probes="a default fine-tuning lr above 1e-4")
+@pytest.mark.clause("C10", probes="a default fine-tuning lr above 1e-4", topic="transfer learning")
 def test_unfreeze_top_default_lr_is_small(learner, keras):
     call = "unfreeze_top(build_transfer_model(load_base(), 5), 1)"
     spec = model_spec(learner.unfreeze_top(fresh_model(learner), 1))
@@ -237,7 +256,8 @@ def test_unfreeze_top_default_lr_is_small(learner, keras):
         f"large step wipes out the pretrained features")
 
 
-@pytest.mark.clause("C9", "C7", probes="new trainable flags that never reach training (no recompile)")
+@pytest.mark.clause("C9", "C7", probes="new trainable flags that never reach training (no recompile)",
+                    topic="transfer learning")
 def test_fine_tuning_after_head_training_trains_only_the_unfrozen_layers(learner, keras, generator, trusted_base):
     """The usual two phases, run on the learner's own model: fit the head, unfreeze_top, fit again."""
     X, y, _, _ = target_data(generator, 1)
@@ -258,7 +278,8 @@ def test_fine_tuning_after_head_training_trains_only_the_unfrozen_layers(learner
             assert not changed, f"{call}; the lower base layer '{name}' changed - it should still be frozen"
 
 
-@pytest.mark.clause("C8", "C7", probes="flags from an earlier unfreeze_top call left in place (a lower layer stays frozen)")
+@pytest.mark.clause("C8", "C7", probes="flags from an earlier unfreeze_top call left in place (a lower layer stays frozen)",
+                    topic="transfer learning")
 def test_unfreeze_top_again_follows_the_latest_call(learner, keras, trusted_base):
     model = fresh_model(learner)
     steps = []
