@@ -90,7 +90,8 @@ def augmented(learner, images, labels, seed, call):
 
 # ------------------------------------------------------------------ the augmenter model
 
-@pytest.mark.clause("C6", "C1", "C7", probes="a deterministic layer (rescaling, normalisation) in the augmenter")
+@pytest.mark.clause("C6", "C1", "C7", probes="a deterministic layer (rescaling, normalisation) in the augmenter",
+                    topic="data augmentation")
 @pytest.mark.points(2)
 def test_augmenter_is_identity_at_inference(learner, keras_seeded):
     call = "build_augmenter(0) then model(x, training=False)"
@@ -102,7 +103,7 @@ def test_augmenter_is_identity_at_inference(learner, keras_seeded):
                         "normalisation belongs in the model, not in the augmentation pipeline")
 
 
-@pytest.mark.clause("C8", "C7", probes="no random layer active in training mode")
+@pytest.mark.clause("C8", "C7", probes="no random layer active in training mode", topic="data augmentation")
 def test_augmenter_changes_images_in_training_mode(learner, keras_seeded):
     judge = rebuild(learner.build_augmenter(0))
     x = left_block_images(32)
@@ -112,14 +113,14 @@ def test_augmenter_changes_images_in_training_mode(learner, keras_seeded):
         "called build_augmenter(0) then model(x, training=True); every image came back unchanged - no random layer is active"
 
 
-@pytest.mark.clause("C5", probes="trainable layers in the augmenter")
+@pytest.mark.clause("C5", probes="trainable layers in the augmenter", topic="data augmentation")
 def test_augmenter_holds_no_weights(learner, keras_seeded):
     spec = model_spec(learner.build_augmenter(0))
     assert spec["n_params"] == 0, (f"called build_augmenter(0); the augmenter has {spec['n_params']} weights, "
                                    f"expected 0 - it must be made of preprocessing layers only")
 
 
-@pytest.mark.clause("C2", "C14", probes="a vertical (or no) flip in the rebuilt augmenter")
+@pytest.mark.clause("C2", "C14", probes="a vertical (or no) flip in the rebuilt augmenter", topic="data augmentation")
 def test_augmenter_from_rebuilt_config_flips_left_right(learner, keras_seeded):
     judge = rebuild(learner.build_augmenter(3))
     frac = mirrored_fraction(np.asarray(judge(left_block_images(200), training=True)))
@@ -130,7 +131,8 @@ def test_augmenter_from_rebuilt_config_flips_left_right(learner, keras_seeded):
 
 # ------------------------------------------------------------------ augment_batch
 
-@pytest.mark.clause("C9", "C11", "C1", probes="dtype not restored, or float values leaving the input's range")
+@pytest.mark.clause("C9", "C11", "C1", probes="dtype not restored, or float values leaving the input's range",
+                    topic="api contract")
 @pytest.mark.parametrize("dtype,shape", [("float32", (5, 8, 8, 1)), ("float64", (4, 10, 7, 3)), ("uint8", (3, 9, 12, 3))])
 def test_shape_and_dtype_kept(learner, keras_seeded, dtype, shape):
     rng = np.random.default_rng(2)
@@ -148,7 +150,7 @@ def test_shape_and_dtype_kept(learner, keras_seeded, dtype, shape):
             f"called {call}; augmented values leave the input's range [{lo:.3f}, {hi:.3f}]"
 
 
-@pytest.mark.clause("C8", probes="augment_batch in inference mode (predict, training=False)")
+@pytest.mark.clause("C8", probes="augment_batch in inference mode (predict, training=False)", topic="data augmentation")
 @pytest.mark.points(2)
 def test_augment_batch_actually_augments(learner, keras_seeded):
     images = left_block_images(64)
@@ -160,7 +162,7 @@ def test_augment_batch_actually_augments(learner, keras_seeded):
                            f"training mode (model.predict and training=False are the identity)")
 
 
-@pytest.mark.clause("C2", "C14", probes="a vertical flip, or no flip")
+@pytest.mark.clause("C2", "C14", probes="a vertical flip, or no flip", topic="data augmentation")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("seed", [0, 7])
 def test_flip_is_left_right_about_half_the_time(learner, keras_seeded, seed):
@@ -173,7 +175,7 @@ def test_flip_is_left_right_about_half_the_time(learner, keras_seeded, seed):
                                 f"mirrored left-right, expected about half - check that a horizontal flip is applied")
 
 
-@pytest.mark.clause("C3", "C14", probes="no rotation, or a factor in degrees or radians")
+@pytest.mark.clause("C3", "C14", probes="no rotation, or a factor in degrees or radians", topic="data augmentation")
 @pytest.mark.points(2)
 def test_rotation_is_applied_within_15_degrees(learner, keras_seeded):
     images = bar_images(200)
@@ -188,7 +190,8 @@ def test_rotation_is_applied_within_15_degrees(learner, keras_seeded):
         f"RandomRotation's factor is a fraction of a full turn, not degrees")
 
 
-@pytest.mark.clause("C9", "C12", probes="images reordered without their labels, or labels changed")
+@pytest.mark.clause("C9", "C12", probes="images reordered without their labels, or labels changed",
+                    topic="data augmentation")
 @pytest.mark.points(2)
 def test_labels_untouched_and_images_stay_paired(learner, keras_seeded):
     n = 40
@@ -204,7 +207,8 @@ def test_labels_untouched_and_images_stay_paired(learner, keras_seeded):
                     why="images were reordered without their labels", show_expected=False)
 
 
-@pytest.mark.clause("C12", probes="one-hot labels converted to ids")
+@pytest.mark.clause("C12", probes="one-hot labels converted to class ids instead of returned as given",
+                    topic="api contract")
 def test_one_hot_labels_come_back_unchanged(learner, keras_seeded):
     images = np.random.default_rng(5).random((6, 8, 8, 1)).astype(np.float32)
     labels = np.eye(4, dtype=np.float32)[[0, 3, 1, 2, 2, 0]]
@@ -213,7 +217,8 @@ def test_one_hot_labels_come_back_unchanged(learner, keras_seeded):
     assert_equal(labels_out, labels, call + " (labels)", why="labels must come back exactly as given, in the same form")
 
 
-@pytest.mark.clause("C4", "C13", probes="seed ignored, or one augmenter reused across calls")
+@pytest.mark.clause("C4", "C13", probes="seed ignored, or one augmenter reused across calls",
+                    topic="randomness and reproducibility")
 def test_seed_makes_it_reproducible(learner, keras_seeded):
     images = np.random.default_rng(6).random((16, 10, 10, 1)).astype(np.float32)
     labels = np.arange(16)
@@ -231,7 +236,7 @@ RANDOM_LAYERS = {"RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslatio
                  "RandomBrightness", "RandomCrop", "RandomHeight", "RandomWidth"}
 
 
-@pytest.mark.clause("C2", probes="another layer beside the flip and the rotation")
+@pytest.mark.clause("C2", probes="another layer beside the flip and the rotation", topic="data augmentation")
 def test_exactly_a_horizontal_flip_and_a_rotation(learner, keras_seeded):
     call = "build_augmenter(0)"
     layers = [layer for layer in model_spec(learner.build_augmenter(0))["layers"]
@@ -243,7 +248,8 @@ def test_exactly_a_horizontal_flip_and_a_rotation(learner, keras_seeded):
     assert mode == "horizontal", f"called {call}; RandomFlip has mode {mode!r}, expected 'horizontal' (left-right)"
 
 
-@pytest.mark.clause("C3", probes="RandomRotation's factor given in degrees or radians instead of a fraction of a turn")
+@pytest.mark.clause("C3", probes="RandomRotation's factor given in degrees or radians instead of a fraction of a turn",
+                    topic="data augmentation")
 def test_rotation_factor_is_15_degrees_as_a_fraction_of_a_turn(learner, keras_seeded):
     # The statement's claim about the installed Keras: a factor in degrees does not even build.
     with pytest.raises(ValueError):
@@ -260,7 +266,7 @@ def test_rotation_factor_is_15_degrees_as_a_fraction_of_a_turn(learner, keras_se
         f"uniformly within +-{MAX_DEGREES:g} - its factor is a fraction of a full turn, not degrees or radians")
 
 
-@pytest.mark.clause("C10", probes="integer images truncated by the cast instead of rounded")
+@pytest.mark.clause("C10", probes="integer images truncated by the cast instead of rounded", topic="api contract")
 def test_integer_images_are_rounded(learner, keras_seeded):
     images = np.random.default_rng(8).integers(0, 256, (6, 11, 9, 1)).astype(np.uint8)
     labels = np.arange(6)

@@ -42,7 +42,8 @@ def unpack(result, call):
 
 # --------------------------------------------------------------------------- score
 
-@pytest.mark.clause("C1", "C4", probes="the weighted mean on the statement's example; the return value's form")
+@pytest.mark.clause("C1", "C4", probes="the weighted mean of the statement's example, or not a (score, verdict, missing) tuple",
+                    topic="ml project judgement")
 @pytest.mark.points(2)
 def test_weighted_mean_hand_example(learner):
     criteria = rated(8, 6, 9, 7, 5)
@@ -58,7 +59,8 @@ def test_weighted_mean_hand_example(learner):
     assert verdict == "go" and missing == [], f"called {call}; got verdict {verdict!r}, missing {missing}"
 
 
-@pytest.mark.clause("C2", "C4", "C6", probes="weights not normalised by their sum; verdict on random ratings")
+@pytest.mark.clause("C2", "C4", "C6", probes="weights not normalised by their sum, or a wrong verdict on random ratings",
+                    topic="ml project judgement")
 @pytest.mark.points(2)
 @settings(max_examples=40, deadline=None, derandomize=True, database=None)
 @given(ratings=st.lists(st.floats(3, 10), min_size=5, max_size=5),
@@ -76,7 +78,7 @@ def test_score_matches_reference_and_ignores_weight_scale(learner, reference, ra
                         why="weights are relative: divide by their sum")
 
 
-@pytest.mark.clause("C3", probes="a criterion weighted 0 still counted or still vetoing")
+@pytest.mark.clause("C3", probes="a criterion weighted 0 still counted or still vetoing", topic="ml project judgement")
 def test_zero_weight_criteria_are_ignored(learner):
     criteria = rated(8, 8, 8, 8, 1)      # business_model rated 1 but weighted 0: no effect, no veto
     weights = dict(EQUAL, business_model=0)
@@ -86,7 +88,7 @@ def test_zero_weight_criteria_are_ignored(learner):
     assert verdict == "go", f"called {call}; got {verdict!r}, expected 'go' - a criterion with weight 0 does not count"
 
 
-@pytest.mark.clause("C3", probes="unweighted criteria required in criteria")
+@pytest.mark.clause("C3", probes="criteria without weight required in criteria", topic="ml project judgement")
 def test_criteria_without_weight_may_be_absent(learner):
     criteria = {"market_demand": 9, "data_resources": 7}
     weights = {"market_demand": 1, "data_resources": 1}
@@ -95,7 +97,8 @@ def test_criteria_without_weight_may_be_absent(learner):
     assert_scalar_close(score, 8.0, call + " score", rtol=1e-12)
 
 
-@pytest.mark.clause("C3", "C5", probes="a criterion without weight reported in missing or allowed to veto")
+@pytest.mark.clause("C3", "C5", probes="a criterion without weight reported in missing or allowed to veto",
+                    topic="ml project judgement")
 def test_unweighted_criteria_never_missing_nor_vetoing(learner):
     criteria = rated(8, 8, 8, None, 1)      # funding_and_talent unrated, business_model rated 1: both unweighted
     for weights in ({"market_demand": 1, "technical_feasibility": 1, "data_resources": 1},
@@ -110,7 +113,8 @@ def test_unweighted_criteria_never_missing_nor_vetoing(learner):
 
 # --------------------------------------------------------------------------- missing (None)
 
-@pytest.mark.clause("C4", "C5", "C6", probes="None counted as 0, or missing not reported sorted")
+@pytest.mark.clause("C4", "C5", "C6", probes="None counted as 0, or missing not reported sorted",
+                    topic="ml project judgement")
 @pytest.mark.points(2)
 def test_none_is_missing_and_excluded_from_the_score(learner):
     criteria = rated(9, None, 8, 7, None)
@@ -123,7 +127,8 @@ def test_none_is_missing_and_excluded_from_the_score(learner):
     assert verdict == "investigate", f"called {call}; got {verdict!r} - a project with unassessed criteria is not a 'go'"
 
 
-@pytest.mark.clause("C11", probes="nothing to score accepted")
+@pytest.mark.clause("C11", probes="every weighted criterion rated None accepted instead of raising ValueError",
+                    topic="input validation")
 def test_every_weighted_criterion_none_raises(learner):
     criteria = rated(None, None, None, None, None)
     with pytest.raises(ValueError):
@@ -132,7 +137,7 @@ def test_every_weighted_criterion_none_raises(learner):
 
 # --------------------------------------------------------------------------- verdicts
 
-@pytest.mark.clause("C6", probes="no veto for a weighted criterion rated below 3")
+@pytest.mark.clause("C6", probes="no veto for a weighted criterion rated below 3", topic="ml project judgement")
 @pytest.mark.points(2)
 def test_veto_on_a_fatal_flaw(learner):
     criteria = rated(10, 10, 2, 10, 10)       # mean 8.4, but almost no data
@@ -142,7 +147,8 @@ def test_veto_on_a_fatal_flaw(learner):
                                 f"flaw that a high average must not hide")
 
 
-@pytest.mark.clause("C6", probes="'investigate' for something missing decided before 'no-go'")
+@pytest.mark.clause("C6", probes="'investigate' for something missing decided before 'no-go'",
+                    topic="ml project judgement")
 @pytest.mark.parametrize("ratings", [(4, 4, 4, None, 5), (9, 9, 2, None, 9)])
 def test_no_go_wins_over_missing(learner, ratings):
     criteria = rated(*ratings)
@@ -152,7 +158,7 @@ def test_no_go_wins_over_missing(learner, ratings):
                                 f"or a veto is a no-go even while something is still missing")
 
 
-@pytest.mark.clause("C6", probes="verdict thresholds off at the boundaries 3, 5 and 7")
+@pytest.mark.clause("C6", probes="verdict thresholds off at the boundaries 3, 5 and 7", topic="ml project judgement")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("ratings, expected", [
     ((7, 7, 7, 7, 7), "go"),             # exactly 7: go
@@ -172,7 +178,8 @@ def test_verdict_thresholds(learner, ratings, expected):
 
 # --------------------------------------------------------------------------- validation
 
-@pytest.mark.clause("C7", probes="a misspelt criterion name accepted, or not named in the error")
+@pytest.mark.clause("C7", probes="a misspelt criterion name accepted, or not named in the error",
+                    topic="input validation")
 @pytest.mark.points(2)
 def test_unknown_criterion_raises_a_clear_error(learner):
     criteria = dict(rated(8, 8, 8, 8, 8), market_demnd=9)
@@ -182,7 +189,7 @@ def test_unknown_criterion_raises_a_clear_error(learner):
         f"score_project with a misspelt criterion raised ValueError({str(info.value)!r}); name the unknown key")
 
 
-@pytest.mark.clause("C7", probes="a misspelt weight key accepted, or not named in the error")
+@pytest.mark.clause("C7", probes="a misspelt weight key accepted, or not named in the error", topic="input validation")
 def test_unknown_weight_key_raises_a_clear_error(learner):
     weights = dict(EQUAL, team_vibes=2.0)
     with pytest.raises(ValueError) as info:
@@ -190,7 +197,8 @@ def test_unknown_weight_key_raises_a_clear_error(learner):
     assert "team_vibes" in str(info.value), f"ValueError({str(info.value)!r}) does not name the unknown key 'team_vibes'"
 
 
-@pytest.mark.clause("C8", probes="a weighted criterion absent from criteria accepted, or not named")
+@pytest.mark.clause("C8", probes="a weighted criterion absent from criteria accepted, or not named",
+                    topic="input validation")
 @pytest.mark.points(2)
 def test_missing_weighted_criterion_raises_a_clear_error(learner):
     criteria = rated(8, 8, 8, 8)             # business_model absent although weighted
@@ -200,7 +208,8 @@ def test_missing_weighted_criterion_raises_a_clear_error(learner):
         f"ValueError({str(info.value)!r}) does not name the missing criterion 'business_model'")
 
 
-@pytest.mark.clause("C9", "C10", probes="out-of-range or nan ratings, negative, infinite or nan weights, no positive weight")
+@pytest.mark.clause("C9", "C10", probes="out-of-range or nan ratings, negative, infinite or nan weights, no positive weight",
+                    topic="input validation")
 @pytest.mark.parametrize("criteria, weights", [
     (rated(11, 8, 8, 8, 8), EQUAL),
     (rated(-1, 8, 8, 8, 8), EQUAL),

@@ -87,7 +87,8 @@ def id_data(n, seed=0, n_classes=3):
 
 # --------------------------------------------------------------------------- cross_val_scores
 
-@pytest.mark.clause("C1", "C2", probes="folds other than kfold_indices' (remainder, shuffle, seed), or training on the test rows")
+@pytest.mark.clause("C1", "C2", probes="folds other than kfold_indices' (remainder, shuffle, seed), or training on the test rows",
+                    topic="validation and leakage")
 @pytest.mark.points(3)
 @pytest.mark.parametrize("n, k, seed", [(10, 3, 0), (23, 5, 7), (12, 4, None), (7, 7, 3)])
 def test_folds_follow_kfold_semantics(learner, n, k, seed):
@@ -109,7 +110,8 @@ def test_folds_follow_kfold_semantics(learner, n, k, seed):
         assert np.array_equal(np.sort(y_train), np.sort(y[train])), f"called {call}; y_train does not match X_train"
 
 
-@pytest.mark.clause("C2", "C3", probes="fold scores that are not the accuracy on the test rows")
+@pytest.mark.clause("C2", "C3", probes="fold scores that are not the accuracy on the test rows",
+                    topic="validation and leakage")
 @pytest.mark.points(2)
 @settings(max_examples=20, deadline=None, derandomize=True, database=None)
 @given(n=st.integers(4, 40), k=st.integers(2, 6), seed=st.one_of(st.none(), st.integers(0, 1000)))
@@ -123,7 +125,7 @@ def test_scores_match_reference(learner, reference, n, k, seed):
                     why="score of fold i = fraction of model_fn's predictions on the test rows equal to y_test")
 
 
-@pytest.mark.clause("C4", probes="k outside [2, n] accepted")
+@pytest.mark.clause("C4", probes="k outside [2, n] accepted", topic="input validation")
 @pytest.mark.parametrize("k", [1, 0, 11])
 def test_invalid_k_raises(learner, k):
     X, y = id_data(10)
@@ -133,7 +135,7 @@ def test_invalid_k_raises(learner, k):
                     f"ValueError (2 <= k <= n)")
 
 
-@pytest.mark.clause("C4", probes="X and y of different lengths accepted")
+@pytest.mark.clause("C4", probes="X and y of different lengths accepted", topic="input validation")
 def test_mismatched_x_and_y_raise(learner):
     X, y = id_data(12)
     for X_, y_ in ((X, y[:10]), (X[:10], y)):
@@ -152,7 +154,8 @@ def simulated(seed, m=100, acc=0.8):
     return y, p
 
 
-@pytest.mark.clause("C5", "C6", probes="rows not drawn as default_rng(seed).integers(0, m, size=(n, m)), or other quantiles")
+@pytest.mark.clause("C5", "C6", probes="rows not drawn as default_rng(seed).integers(0, m, size=(n, m)), or other quantiles",
+                    topic="model evaluation")
 @pytest.mark.points(3)
 @pytest.mark.parametrize("alpha", [0.1, 0.05])
 def test_bootstrap_ci_matches_reference(learner, reference, alpha):
@@ -183,7 +186,8 @@ def data_with_k_correct(k, m=100):
     return y, p
 
 
-@pytest.mark.clause("C5", "C6", probes="an interval that does not cover the true accuracy at the nominal rate")
+@pytest.mark.clause("C5", "C6", probes="an interval that does not cover the true accuracy at the nominal rate",
+                    topic="model evaluation")
 @pytest.mark.points(3)
 def test_bootstrap_ci_covers_the_true_accuracy_at_the_nominal_rate(learner):
     # A test set of m=100 predictions, each right with probability 0.8, has K ~ Binomial(100, 0.8) right ones,
@@ -204,7 +208,8 @@ def test_bootstrap_ci_covers_the_true_accuracy_at_the_nominal_rate(learner):
         f"resampling (with replacement, (y, p) pairs kept together) and the quantiles (alpha/2 in each tail)")
 
 
-@pytest.mark.clause("C6", probes="(high, low) returned, or an interval that misses the point estimate")
+@pytest.mark.clause("C6", probes="(high, low) returned, or an interval that misses the point estimate",
+                    topic="model evaluation")
 def test_bootstrap_ci_is_ordered_and_contains_the_point_estimate(learner):
     y, p = simulated(5, m=60)
     low, high = (float(v) for v in learner.bootstrap_ci(accuracy, y, p, 200, 0.1, 1))
@@ -212,7 +217,8 @@ def test_bootstrap_ci_is_ordered_and_contains_the_point_estimate(learner):
     assert low < point < high, f"bootstrap_ci(...) returned ({low:.3f}, {high:.3f}) around a point estimate {point:.3f}"
 
 
-@pytest.mark.clause("C7", probes="n < 1, alpha outside (0, 1) or y and p of different lengths accepted")
+@pytest.mark.clause("C7", probes="n < 1, alpha outside (0, 1) or y and p of different lengths accepted",
+                    topic="input validation")
 @pytest.mark.parametrize("n, alpha, m_p, what", [
     (0, 0.1, 20, "n = 0 resamples"), (-5, 0.1, 20, "n < 1"), (50, 0.0, 20, "alpha = 0"), (50, 1.0, 20, "alpha = 1"),
     (50, 1.5, 20, "alpha > 1"), (50, 0.1, 19, "p shorter than y"), (50, 0.1, 21, "p longer than y")])
@@ -232,7 +238,7 @@ def recall(y, p):
 
 
 @pytest.mark.points(2)
-@pytest.mark.clause("C5", "C8", probes="metric called as metric(p, y) instead of metric(y, p)")
+@pytest.mark.clause("C5", "C8", probes="metric called as metric(p, y) instead of metric(y, p)", topic="api contract")
 def test_metric_receives_labels_first(learner, reference):
     rng = np.random.default_rng(11)
     y = rng.integers(0, 2, size=40)
@@ -251,7 +257,7 @@ def test_metric_receives_labels_first(learner, reference):
 
 # --------------------------------------------------------------------------- compare_models
 
-@pytest.mark.clause("C8", probes="an unpaired comparison, or b - a instead of a - b")
+@pytest.mark.clause("C8", probes="an unpaired comparison, or b - a instead of a - b", topic="model evaluation")
 @pytest.mark.points(2)
 def test_compare_models_matches_reference(learner, reference):
     rng = np.random.default_rng(3)
@@ -268,7 +274,7 @@ def test_compare_models_matches_reference(learner, reference):
                         "bootstrap_ci)")
 
 
-@pytest.mark.clause("C8", probes="the two models resampled on different rows")
+@pytest.mark.clause("C8", probes="the two models resampled on different rows", topic="model evaluation")
 def test_identical_models_have_a_zero_interval(learner):
     y, p = simulated(1, m=50)
     got = np.asarray(learner.compare_models(accuracy, y, p, p.copy(), 50, 0.1, 0), dtype=float)
@@ -276,7 +282,7 @@ def test_identical_models_have_a_zero_interval(learner):
                     why="two identical models differ by exactly 0 on every paired resample")
 
 
-@pytest.mark.clause("C8", probes="an unpaired comparison (interval too wide)")
+@pytest.mark.clause("C8", probes="an unpaired comparison (interval too wide)", topic="model evaluation")
 def test_paired_interval_is_narrower_than_independent_intervals(learner):
     y, p_a = simulated(2, m=120)
     p_b = p_a.copy()

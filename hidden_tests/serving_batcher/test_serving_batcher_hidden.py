@@ -45,7 +45,8 @@ def model_value(x):
 
 # --------------------------------------------------------------------------- LRUCache
 
-@pytest.mark.clause("C2", "C3", probes="a get that does not refresh recency (FIFO eviction)")
+@pytest.mark.clause("C2", "C3", probes="a get that does not refresh recency (FIFO eviction)",
+                    topic="serving and systems")
 @pytest.mark.points(2)
 def test_get_refreshes_recency(learner):
     cache = learner.LRUCache(2)
@@ -59,7 +60,8 @@ def test_get_refreshes_recency(learner):
         f"a get counts as a use: the least recently USED key is evicted, not the oldest inserted")
 
 
-@pytest.mark.clause("C4", probes="an overwrite that evicts another key or does not refresh")
+@pytest.mark.clause("C4", probes="an overwrite that evicts another key or does not refresh",
+                    topic="serving and systems")
 @pytest.mark.points(2)
 def test_overwrite_refreshes_and_does_not_evict(learner):
     cache = learner.LRUCache(2)
@@ -74,7 +76,7 @@ def test_overwrite_refreshes_and_does_not_evict(learner):
     assert got == (None, 2, 3), f"LRUCache(2): put a, b, a=10, get b, put c; then get a, b, c gave {got}, expected (None, 2, 3)"
 
 
-@pytest.mark.clause("C3", probes="capacity + 1 entries kept, or the wrong key evicted")
+@pytest.mark.clause("C3", probes="capacity + 1 entries kept, or the wrong key evicted", topic="serving and systems")
 def test_capacity_is_respected(learner):
     cache = learner.LRUCache(3)
     for i in range(10):
@@ -83,7 +85,7 @@ def test_capacity_is_respected(learner):
     assert got == [None] * 7 + [49, 64, 81], f"LRUCache(3) after putting 0..9: get(0..9) gave {got}"
 
 
-@pytest.mark.clause("C2", "C3", probes="a miss that does not return None; capacity 1")
+@pytest.mark.clause("C2", "C3", probes="a miss that does not return None; capacity 1", topic="serving and systems")
 def test_miss_returns_none_and_capacity_one(learner):
     cache = learner.LRUCache(1)
     assert cache.get("nothing") is None, "LRUCache.get on a missing key must return None"
@@ -92,7 +94,7 @@ def test_miss_returns_none_and_capacity_one(learner):
     assert cache.get("x") is None and cache.get("y") == {"p": 0.5}, "LRUCache(1) must hold only the last key"
 
 
-@pytest.mark.clause("C1", probes="a capacity that is not an int >= 1 accepted")
+@pytest.mark.clause("C1", probes="a capacity that is not an int >= 1 accepted", topic="input validation")
 @pytest.mark.parametrize("capacity", [0, -3, 2.5])
 def test_invalid_capacity_raises(learner, capacity):
     with pytest.raises(ValueError):
@@ -100,7 +102,7 @@ def test_invalid_capacity_raises(learner, capacity):
         pytest.fail(f"called LRUCache({capacity!r}); expected ValueError (capacity is an int >= 1)")
 
 
-@pytest.mark.clause("C2", probes="get ignoring its default argument on a miss")
+@pytest.mark.clause("C2", probes="get ignoring its default argument on a miss", topic="api contract")
 def test_get_returns_the_default_on_a_miss(learner):
     cache = learner.LRUCache(2)
     cache.put("a", 1)
@@ -129,7 +131,8 @@ class ModelLRU:
             self.items.pop(0)
 
 
-@pytest.mark.clause("C2", "C3", "C4", probes="random get/put sequences against an LRU")
+@pytest.mark.clause("C2", "C3", "C4", probes="LRU eviction order wrong on random get/put sequences",
+                    topic="serving and systems")
 @pytest.mark.points(2)
 @settings(max_examples=25, deadline=None, derandomize=True, database=None)
 @given(capacity=st.integers(1, 4), seed=st.integers(0, 10_000))
@@ -152,7 +155,8 @@ def test_random_operation_sequences_match_an_lru(learner, capacity, seed):
 
 # --------------------------------------------------------------------------- batch_predict
 
-@pytest.mark.clause("C5", "C6", probes="chunks other than the consecutive slices, results out of order")
+@pytest.mark.clause("C5", "C6", probes="chunks other than the consecutive slices, results out of order",
+                    topic="serving and systems")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("n, max_batch", [(10, 3), (9, 3), (2, 5), (7, 1), (16, 16)])
 def test_batch_predict_order_and_number_of_calls(learner, n, max_batch):
@@ -172,7 +176,7 @@ def test_batch_predict_order_and_number_of_calls(learner, n, max_batch):
                              f"requests[0:max_batch], requests[max_batch:2*max_batch], ..., in that order")
 
 
-@pytest.mark.clause("C5", probes="a model call with an empty batch")
+@pytest.mark.clause("C5", probes="a model call with an empty batch", topic="serving and systems")
 def test_batch_predict_no_requests_no_calls(learner):
     predict, calls = recording_model()
     results = learner.batch_predict(predict, [], 4)
@@ -181,7 +185,7 @@ def test_batch_predict_no_requests_no_calls(learner):
         f"expected [] and no call")
 
 
-@pytest.mark.clause("C7", probes="max_batch < 1 accepted")
+@pytest.mark.clause("C7", probes="max_batch < 1 accepted", topic="input validation")
 @pytest.mark.parametrize("max_batch", [0, -1])
 def test_batch_predict_invalid_max_batch(learner, max_batch):
     predict, _ = recording_model()
@@ -189,7 +193,8 @@ def test_batch_predict_invalid_max_batch(learner, max_batch):
         learner.batch_predict(predict, ["a"], max_batch)
 
 
-@pytest.mark.clause("C7", probes="a model answering more or fewer results than requests accepted")
+@pytest.mark.clause("C7", probes="a model answering more or fewer results than requests accepted",
+                    topic="input validation")
 def test_batch_predict_checks_the_model_output_length(learner):
     def broken(batch):
         return [0] * (len(batch) - 1)
@@ -206,7 +211,7 @@ def test_batch_predict_checks_the_model_output_length(learner):
 
 # --------------------------------------------------------------------------- dedupe_and_cache
 
-@pytest.mark.clause("C9", "C11", probes="duplicates sent to the model")
+@pytest.mark.clause("C9", "C11", probes="duplicates sent to the model", topic="serving and systems")
 @pytest.mark.points(2)
 def test_duplicates_are_predicted_once(learner):
     predict, calls = recording_model()
@@ -220,7 +225,7 @@ def test_duplicates_are_predicted_once(learner):
         f"{calls} - each distinct request must reach the model once, in one batch here")
 
 
-@pytest.mark.clause("C9", "C11", probes="cached requests sent to the model")
+@pytest.mark.clause("C9", "C11", probes="cached requests sent to the model", topic="serving and systems")
 @pytest.mark.points(2)
 def test_cache_hits_skip_the_model(learner):
     predict, calls = recording_model()
@@ -235,7 +240,8 @@ def test_cache_hits_skip_the_model(learner):
     assert sent == ["x", "y"], f"dedupe_and_cache with a and b cached sent {sent} to the model, expected only the misses"
 
 
-@pytest.mark.clause("C9", "C10", probes="answers not stored, or an empty model call when everything hits")
+@pytest.mark.clause("C9", "C10", probes="answers not stored, or an empty model call when everything hits",
+                    topic="serving and systems")
 def test_all_hits_make_no_model_call(learner):
     predict, calls = recording_model()
     cache = learner.LRUCache(4)
@@ -247,7 +253,8 @@ def test_all_hits_make_no_model_call(learner):
         f"stored in the cache, and no call (not even an empty batch) is needed when everything hits")
 
 
-@pytest.mark.clause("C11", probes="answers read back from a cache that already evicted them")
+@pytest.mark.clause("C11", probes="answers read back from a cache that already evicted them",
+                    topic="serving and systems")
 @pytest.mark.points(2)
 def test_misses_outnumber_the_capacity(learner):
     predict, calls = recording_model()
@@ -260,7 +267,8 @@ def test_misses_outnumber_the_capacity(learner):
     assert len(calls) <= 3 and max(len(b) for b in calls) <= 3, f"7 misses with max_batch=3 gave batches {calls}"
 
 
-@pytest.mark.clause("C8", "C10", probes="hits not refreshed before the new answers are stored")
+@pytest.mark.clause("C8", "C10", probes="hits not refreshed before the new answers are stored",
+                    topic="serving and systems")
 def test_hits_are_refreshed_before_new_answers_are_stored(learner):
     predict, _ = recording_model()
     cache = learner.LRUCache(3)
@@ -274,7 +282,8 @@ def test_hits_are_refreshed_before_new_answers_are_stored(learner):
         f"request once (a hit counts as a use), then store the new answers")
 
 
-@pytest.mark.clause("C8", probes="a lookup per request (duplicates included) instead of one per distinct request")
+@pytest.mark.clause("C8", probes="a lookup per request (duplicates included) instead of one per distinct request",
+                    topic="serving and systems")
 def test_each_distinct_request_is_looked_up_once_in_first_occurrence_order(learner):
     predict, calls = recording_model()
     cache = learner.LRUCache(2)
@@ -289,7 +298,8 @@ def test_each_distinct_request_is_looked_up_once_in_first_occurrence_order(learn
 
 
 @pytest.mark.points(2)
-@pytest.mark.clause("C9", "C10", "C11", probes="misses batched or new answers stored out of first-occurrence order")
+@pytest.mark.clause("C9", "C10", "C11", probes="misses batched or new answers stored out of first-occurrence order",
+                    topic="serving and systems")
 @settings(max_examples=25, deadline=None, derandomize=True, database=None)
 @given(capacity=st.integers(1, 5), max_batch=st.integers(1, 4), seed=st.integers(0, 10_000))
 def test_model_calls_and_cache_state_follow_the_three_steps(learner, capacity, max_batch, seed):

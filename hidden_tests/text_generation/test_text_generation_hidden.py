@@ -59,7 +59,9 @@ CONFIGS = [(1.0, None, None), (0.5, None, None), (2.0, None, None), (1.0, 1, Non
            (1.0, 50, None), (1.0, None, 0.3), (1.5, None, 0.9), (1.0, None, 1.0), (0.7, 4, 0.6)]
 
 
-@pytest.mark.clause("C1", "C3", "C4", "C5", "C6", probes="the filtered distribution on random logits, per row and for a single row")
+@pytest.mark.clause("C1", "C3", "C4", "C5", "C6",
+                    probes="temperature, top-k or top-p filtering wrong on random logits, or a 1-D row handled differently",
+                    topic="sequence models")
 @pytest.mark.points(3)
 @pytest.mark.parametrize("temperature, top_k, top_p", CONFIGS)
 def test_token_probs_vs_reference(learner, reference, temperature, top_k, top_p):
@@ -76,7 +78,8 @@ def test_token_probs_vs_reference(learner, reference, temperature, top_k, top_p)
                                            top_p=top_p), atol=1e-12, why="a 1-D row gives a 1-D result")
 
 
-@pytest.mark.clause("C2", "C8", probes="temperature 0 not greedy, or not the first of equal maxima")
+@pytest.mark.clause("C2", "C8", probes="temperature 0 not greedy, or not the first of equal maxima",
+                    topic="sequence models")
 @pytest.mark.points(2)
 def test_temperature_zero_is_argmax(learner):
     logits = np.array([[0.5, 2.0, -1.0, 1.9], [3.0, 1.0, 3.0, 0.0]])
@@ -88,7 +91,8 @@ def test_temperature_zero_is_argmax(learner):
         assert_equal(got, [1, 0], call_repr("sample_next", logits, temperature=0.0, seed=seed))
 
 
-@pytest.mark.clause("C3", probes="softmax overflowing for huge logits or tiny temperatures")
+@pytest.mark.clause("C3", probes="softmax overflowing for huge logits or tiny temperatures",
+                    topic="numerical stability")
 @pytest.mark.points(2)
 def test_tiny_temperature_and_huge_logits_stay_finite(learner):
     logits = np.array([1000.0, -1000.0, 999.0, 0.0])
@@ -102,7 +106,8 @@ def test_tiny_temperature_and_huge_logits_stay_finite(learner):
     assert_allclose(got, [1 / (1 + np.exp(-1)), 0, np.exp(-1) / (1 + np.exp(-1)), 0], call, atol=1e-12)
 
 
-@pytest.mark.clause("C4", probes="top-k keeping more or fewer than k tokens, or ties not by index")
+@pytest.mark.clause("C4", probes="top-k keeping more or fewer than k tokens, or ties not by index",
+                    topic="sequence models")
 @pytest.mark.points(2)
 def test_top_k_keeps_exactly_k_with_ties_by_index(learner):
     logits = np.array([1.0, 3.0, 3.0, 3.0, 0.0])
@@ -117,7 +122,7 @@ def test_top_k_keeps_exactly_k_with_ties_by_index(learner):
                     why="keep the k largest, renormalise softmax(logits / T) over them (not k + 1 tokens)")
 
 
-@pytest.mark.clause("C5", probes="top-p dropping the token that crosses p")
+@pytest.mark.clause("C5", probes="top-p dropping the token that crosses p", topic="sequence models")
 @pytest.mark.points(2)
 def test_top_p_keeps_the_crossing_token(learner):
     logits = np.log([0.5, 0.3, 0.15, 0.05])
@@ -129,7 +134,7 @@ def test_top_p_keeps_the_crossing_token(learner):
                             "that crosses p is included")
 
 
-@pytest.mark.clause("C5", probes="top-p ties not ranked by index")
+@pytest.mark.clause("C5", probes="top-p ties not ranked by index", topic="api contract")
 @pytest.mark.points(1)
 def test_top_p_ties_by_index(learner):
     logits = np.log([0.3, 0.4, 0.3])
@@ -138,7 +143,7 @@ def test_top_p_ties_by_index(learner):
                     why="equal probabilities are ranked in increasing index order")
 
 
-@pytest.mark.clause("C6", probes="top-p before top-k, or the temperature after the cut")
+@pytest.mark.clause("C6", probes="top-p before top-k, or the temperature after the cut", topic="sequence models")
 @pytest.mark.points(2)
 def test_filters_apply_in_order(learner):
     logits = np.log([0.4, 0.3, 0.2, 0.1])
@@ -157,7 +162,8 @@ def test_filters_apply_in_order(learner):
 SAMPLING = [(0.7, None, None), (1.5, 4, None), (1.0, None, 0.8), (0.5, 3, 0.95)]
 
 
-@pytest.mark.clause("C8", probes="frequencies that do not follow the filtered distribution, or a zero-probability token drawn")
+@pytest.mark.clause("C8", probes="frequencies that do not follow the filtered distribution, or a zero-probability token drawn",
+                    topic="randomness and reproducibility")
 @pytest.mark.points(4)
 @pytest.mark.parametrize("temperature, top_k, top_p", SAMPLING)
 def test_sampling_frequencies_match(learner, reference, temperature, top_k, top_p):
@@ -184,7 +190,8 @@ def test_sampling_frequencies_match(learner, reference, temperature, top_k, top_
         f"{statistic:.1f} > {limit:.1f} (p = {P_VALUE:g}) - check the temperature and the inverse-CDF draw")
 
 
-@pytest.mark.clause("C8", "C9", probes="a seed that does not fix the tokens, or a non-integer result")
+@pytest.mark.clause("C8", "C9", probes="a seed that does not fix the tokens, or a non-integer result",
+                    topic="randomness and reproducibility")
 @pytest.mark.points(2)
 def test_sample_next_is_seeded_and_returns_ints(learner):
     logits = np.random.default_rng(3).normal(0, 1, (200, 7))
@@ -229,7 +236,8 @@ def chain_model(learner, keras):
     return learner.as_model(bigram_model(keras, chain_table()[0]))
 
 
-@pytest.mark.clause("C10", "C11", probes="logits read at the first position, or n - 1 / n + 1 characters")
+@pytest.mark.clause("C10", "C11", probes="logits read at the first position, or n - 1 / n + 1 characters",
+                    topic="sequence models")
 @pytest.mark.points(3)
 def test_generate_greedy_follows_the_model(learner, chain_model):
     _, successor = chain_table()
@@ -248,7 +256,8 @@ def test_generate_greedy_follows_the_model(learner, chain_model):
         f"the logits at the LAST position of model(ids), fed the whole text so far")
 
 
-@pytest.mark.clause("C12", probes="one generator reseeded every step, or the temperature ignored in generate")
+@pytest.mark.clause("C12", probes="one generator reseeded every step, or the temperature ignored in generate",
+                    topic="randomness and reproducibility")
 @pytest.mark.points(3)
 def test_generate_sampling_frequencies(learner, keras):
     logits = np.array([1.0, 0.5, 0.0, -0.5, -1.0, 0.2])
@@ -271,7 +280,7 @@ def test_generate_sampling_frequencies(learner, keras):
     assert again != other, "called generate(..., seed=4) and (..., seed=5); the 30-character texts are identical"
 
 
-@pytest.mark.clause("C10", probes="top-k not passed on by generate")
+@pytest.mark.clause("C10", probes="generate not passing top_k on to the sampler", topic="sequence models")
 @pytest.mark.points(1)
 def test_generate_passes_filters(learner, keras):
     logits = np.array([0.3, 2.0, -0.2, 1.9, 0.0, 0.1])
@@ -282,7 +291,7 @@ def test_generate_passes_filters(learner, keras):
                                          f"expected only the two most likely, ['b', 'd']")
 
 
-@pytest.mark.clause("C13", probes="a start character outside vocab accepted")
+@pytest.mark.clause("C13", probes="a start character outside vocab accepted", topic="input validation")
 @pytest.mark.points(1)
 def test_generate_rejects_unknown_characters(learner, chain_model):
     with pytest.raises(ValueError):
@@ -291,7 +300,8 @@ def test_generate_rejects_unknown_characters(learner, chain_model):
 
 # ----------------------------------------------------------------------------- contract: validation, RNG, context
 
-@pytest.mark.clause("C7", probes="temperature < 0, top_k < 1 or top_p outside (0, 1] accepted")
+@pytest.mark.clause("C7", probes="temperature < 0, top_k < 1 or top_p outside (0, 1] accepted",
+                    topic="input validation")
 @pytest.mark.points(2)
 def test_invalid_sampling_parameters_raise(learner):
     logits = np.array([0.5, 1.5, -0.2])
@@ -306,7 +316,8 @@ def test_invalid_sampling_parameters_raise(learner):
                             f"(temperature >= 0, top_k >= 1, 0 < top_p <= 1)")
 
 
-@pytest.mark.clause("C9", probes="tokens not drawn with np.random.default_rng(seed) (global generator, RandomState)")
+@pytest.mark.clause("C9", probes="tokens not drawn with np.random.default_rng(seed) (global generator, RandomState)",
+                    topic="randomness and reproducibility")
 @pytest.mark.points(2)
 def test_sample_next_draws_with_default_rng(learner, reference):
     logits = np.random.default_rng(13).normal(0, 1.5, (40, 6))
@@ -343,7 +354,8 @@ def least_used_continuation(start, n, vocab):
     return "".join(text)
 
 
-@pytest.mark.clause("C11", "C10", probes="only the last character (or a window) fed to the model; a list vocab")
+@pytest.mark.clause("C11", "C10", probes="only the last character (or a window) fed to the model; a list vocab",
+                    topic="sequence models")
 @pytest.mark.points(2)
 def test_generate_feeds_the_whole_text(learner, keras):
     model = learner.as_model(counting_model(keras))
@@ -360,7 +372,7 @@ def test_generate_feeds_the_whole_text(learner, keras):
             f"text so far (ids of shape (1, t)) at every step, not only the last character")
 
 
-@pytest.mark.clause("C13", probes="an empty start accepted")
+@pytest.mark.clause("C13", probes="an empty start accepted", topic="input validation")
 def test_generate_rejects_empty_start(learner, chain_model):
     with pytest.raises(ValueError):
         learner.generate(chain_model, "", 3, VOCAB, temperature=0.0, seed=0)

@@ -40,7 +40,8 @@ def random_embeddings(seed, v=12, d=6, spread=1.0):
 
 # ----------------------------------------------------------------------------- skip-gram pairs
 
-@pytest.mark.clause("C1", "C2", probes="contexts outside the window, a missing edge, the centre paired with itself, or a wrapped negative index")
+@pytest.mark.clause("C1", "C2", probes="contexts outside the window, a missing edge, the centre paired with itself, or a wrapped negative index",
+                    topic="embeddings")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("n,window", [(1, 1), (2, 1), (5, 1), (6, 2), (7, 3), (4, 5), (9, 4)])
 def test_skipgram_pairs_vs_reference(learner, reference, n, window):
@@ -61,7 +62,7 @@ def test_skipgram_pairs_vs_reference(learner, reference, n, window):
                  why="a context outside the window, or a negative index wrapping around to the end")
 
 
-@pytest.mark.clause("C1", probes="repeated words dropped: values compared instead of positions")
+@pytest.mark.clause("C1", probes="repeated words dropped: values compared instead of positions", topic="embeddings")
 def test_skipgram_pairs_keep_repeated_words(learner):
     tokens = [7, 7, 7, 8]
     call = call_repr("skipgram_pairs", np.array(tokens), 1)
@@ -70,13 +71,13 @@ def test_skipgram_pairs_keep_repeated_words(learner):
                  why="positions decide what is the centre, not values: a word repeated next to itself is a real pair")
 
 
-@pytest.mark.clause("C3", probes="window < 1 accepted")
+@pytest.mark.clause("C3", probes="a window below 1 accepted instead of raising ValueError", topic="input validation")
 def test_skipgram_pairs_reject_window_zero(learner):
     with pytest.raises(ValueError):
         learner.skipgram_pairs([1, 2, 3], 0)
 
 
-@pytest.mark.clause("C1", probes="a pair invented for a one-token sequence")
+@pytest.mark.clause("C1", probes="a pair invented for a one-token sequence", topic="embeddings")
 def test_skipgram_pairs_empty_for_one_token(learner):
     got = np.asarray(learner.skipgram_pairs([3], 2))
     assert got.size == 0, f"called skipgram_pairs([3], 2); got {got.tolist()}, expected no pair"
@@ -84,7 +85,8 @@ def test_skipgram_pairs_empty_for_one_token(learner):
 
 # ----------------------------------------------------------------------------- cosine similarity
 
-@pytest.mark.clause("C4", probes="cosine without both norms, on rows against rows")
+@pytest.mark.clause("C4", probes="cosine similarity of rows against rows without dividing by both norms",
+                    topic="embeddings")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("n,m,d", [(1, 1, 3), (4, 5, 6), (7, 2, 16)])
 def test_cosine_rows_vs_reference(learner, reference, n, m, d):
@@ -96,7 +98,7 @@ def test_cosine_rows_vs_reference(learner, reference, n, m, d):
                     why="cosine divides the dot product by both vectors' lengths")
 
 
-@pytest.mark.clause("C4", probes="a plain dot product, or one side normalised")
+@pytest.mark.clause("C4", probes="a plain dot product, or one side normalised", topic="embeddings")
 def test_cosine_is_scale_invariant(learner):
     rng = np.random.default_rng(3)
     a, b = rng.normal(size=5), rng.normal(size=5)
@@ -106,7 +108,8 @@ def test_cosine_is_scale_invariant(learner):
                         why="scaling a vector must not change the cosine: normalise both vectors")
 
 
-@pytest.mark.clause("C4", probes="the shape of a vector against rows, or rows against a vector")
+@pytest.mark.clause("C4", probes="the shape of a vector against rows, or rows against a vector",
+                    topic="shapes and broadcasting")
 def test_cosine_vector_against_rows(learner, reference):
     rng = np.random.default_rng(4)
     E, v = rng.normal(size=(6, 3)), rng.normal(size=3)
@@ -116,14 +119,15 @@ def test_cosine_vector_against_rows(learner, reference):
                     call_repr("cosine_similarity", v, E), rtol=1e-9, show_expected=False)
 
 
-@pytest.mark.clause("C5", probes="nan for a zero vector")
+@pytest.mark.clause("C5", probes="nan (0/0) for a zero vector instead of the documented convention",
+                    topic="numerical stability")
 def test_cosine_zero_vector_is_zero(learner):
     a, b = np.zeros(4), np.array([1.0, 2.0, 3.0, 4.0])
     assert_scalar_close(learner.cosine_similarity(a, b), 0.0, call_repr("cosine_similarity", a, b), atol=1e-12,
                         why="0/0 for a zero vector: the documented convention is similarity 0.0")
 
 
-@pytest.mark.clause("C4", probes="the sign of the cosine for opposite vectors")
+@pytest.mark.clause("C4", probes="the sign of the cosine for opposite vectors", topic="embeddings")
 def test_cosine_opposite_vectors(learner):
     a = np.array([3.0, -1.0, 2.0])
     assert_scalar_close(learner.cosine_similarity(a, -2 * a), -1.0, call_repr("cosine_similarity", a, -2 * a),
@@ -132,7 +136,8 @@ def test_cosine_opposite_vectors(learner):
 
 # ----------------------------------------------------------------------------- most similar, analogy
 
-@pytest.mark.clause("C6", probes="ranking by dot product, ascending, or the query word among its neighbours")
+@pytest.mark.clause("C6", probes="ranking by dot product, ascending, or the query word among its neighbours",
+                    topic="embeddings")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("seed", range(4))
 def test_most_similar_vs_reference(learner, reference, seed):
@@ -149,14 +154,15 @@ def test_most_similar_vs_reference(learner, reference, seed):
                     call + " similarities", rtol=1e-7, atol=1e-10, show_expected=False)
 
 
-@pytest.mark.clause("C8", probes="an unknown word not raising KeyError")
+@pytest.mark.clause("C8", probes="an unknown word not raising KeyError", topic="input validation")
 def test_most_similar_unknown_word_raises(learner):
     E, vocab = random_embeddings(0)
     with pytest.raises(KeyError):
         learner.most_similar(E, vocab, "nope", 2)
 
 
-@pytest.mark.clause("C9", probes="3CosAdd on random embeddings")
+@pytest.mark.clause("C9", probes="analogy (3CosAdd) not the best match for b - a + c on random embeddings",
+                    topic="embeddings")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("seed", range(6))
 def test_analogy_vs_reference(learner, reference, seed):
@@ -170,7 +176,7 @@ def test_analogy_vs_reference(learner, reference, seed):
         f"called {call}; got {got!r}, which is not the best match for b - a + c built from unit-length rows")
 
 
-@pytest.mark.clause("C9", probes="a, b or c returned as the answer")
+@pytest.mark.clause("C9", probes="a, b or c returned as the answer", topic="embeddings")
 def test_analogy_excludes_query_words(learner):
     # q = e_b - e_a + e_c lies closest to c ('paris'); 'rome' is the best word that is not a, b or c.
     vocab = ["france", "paris", "italy", "rome", "banana"]
@@ -184,7 +190,7 @@ def test_analogy_excludes_query_words(learner):
                            f"- the query words themselves may not be the answer")
 
 
-@pytest.mark.clause("C9", probes="b - a + c built from raw rows instead of unit-length rows")
+@pytest.mark.clause("C9", probes="b - a + c built from raw rows instead of unit-length rows", topic="embeddings")
 def test_analogy_uses_unit_rows(learner):
     # 'long' has a huge norm: on raw rows it dominates q; on unit rows 'target' wins.
     vocab = ["a", "b", "c", "target", "long"]
@@ -205,7 +211,8 @@ def ns_inputs(seed, d, k, scale=1.0):
     return rng.normal(0, scale, d), rng.normal(0, scale, d), rng.normal(0, scale, (k, d))
 
 
-@pytest.mark.clause("C10", probes="a gradient sign, or the negatives' term missing from grad_v_c")
+@pytest.mark.clause("C10", probes="a gradient sign, or the negatives' term missing from grad_v_c",
+                    topic="gradients and backpropagation")
 @pytest.mark.points(3)
 @pytest.mark.parametrize("d,k", [(3, 1), (5, 4), (8, 6)])
 def test_negative_sampling_grads_vs_centred_difference(learner, reference, d, k):
@@ -230,7 +237,7 @@ def test_negative_sampling_grads_vs_centred_difference(learner, reference, d, k)
             f"{rel_error(got, numeric):.2e} > 1e-6)")
 
 
-@pytest.mark.clause("C11", probes="log(sigmoid(x)) overflowing at dot products of +-1000")
+@pytest.mark.clause("C11", probes="log(sigmoid(x)) overflowing at dot products of +-1000", topic="numerical stability")
 def test_negative_sampling_stable_at_large_dot_products(learner):
     v_c = np.array([10.0, 0.0])
     u_o = np.array([-100.0, 0.0])                # u_o . v_c = -1000: the true context looks very wrong
@@ -244,7 +251,7 @@ def test_negative_sampling_stable_at_large_dot_products(learner):
     assert_allclose(g_neg, [[10.0, 0.0], [0.0, 0.0]], call + " grad_u_neg", rtol=1e-9, atol=1e-9, why=why)
 
 
-@pytest.mark.clause("C10", probes="gradients that point uphill")
+@pytest.mark.clause("C10", probes="gradients that point uphill", topic="gradients and backpropagation")
 def test_negative_sampling_descent_step_lowers_the_loss(learner):
     v_c, u_o, u_neg = ns_inputs(11, 6, 3)
     loss, g_v, g_o, g_neg = learner.negative_sampling_loss_and_grads(v_c, u_o, u_neg)
@@ -258,7 +265,8 @@ def test_negative_sampling_descent_step_lowers_the_loss(learner):
 
 # ----------------------------------------------------------------------------- contract: shapes, ties
 
-@pytest.mark.clause("C2", probes="pairs not returned as an integer (n_pairs, 2) array, or no pair not shaped (0, 2)")
+@pytest.mark.clause("C2", probes="pairs not returned as an integer (n_pairs, 2) array, or no pair not shaped (0, 2)",
+                    topic="api contract")
 def test_skipgram_pairs_int_array_and_empty_shape(learner):
     got = np.asarray(learner.skipgram_pairs([4, 9, 2], 1))
     call = call_repr("skipgram_pairs", np.array([4, 9, 2]), 1)
@@ -271,7 +279,7 @@ def test_skipgram_pairs_int_array_and_empty_shape(learner):
             f"expected (0, 2): no pair is still an (n_pairs, 2) array")
 
 
-@pytest.mark.clause("C4", "C10", probes="a single number returned as an array of shape (1,)")
+@pytest.mark.clause("C4", "C10", probes="a single number returned as an array of shape (1,)", topic="api contract")
 def test_single_numbers_are_scalars(learner):
     a, b = np.array([1.0, 2.0, 2.0]), np.array([2.0, 1.0, 0.0])
     got = learner.cosine_similarity(a, b)
@@ -283,7 +291,7 @@ def test_single_numbers_are_scalars(learner):
                                 f"the loss has shape {np.shape(loss)}, expected a single number (shape ())")
 
 
-@pytest.mark.clause("C7", probes="tied similarities not broken by the lower index first")
+@pytest.mark.clause("C7", probes="tied similarities not broken by the lower index first", topic="api contract")
 def test_most_similar_ties_lower_index_first(learner):
     # rows 1, 2 and 4 point the same way (similarity 1 with the query); rows 3 and 5 tie too, lower.
     vocab = ["q", "a", "b", "c", "d", "e"]
