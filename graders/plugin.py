@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import signal
 import sys
@@ -272,6 +273,17 @@ def points_of(item: pytest.Item) -> float:
     return float(marker.args[0]) if marker and marker.args else 1.0
 
 
+def finite(value):
+    """``value`` with every NaN or infinity (a diverged loss) as None: events stay strict JSON."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [finite(v) for v in value]
+    return value
+
+
 def probe_of(item: pytest.Item) -> dict[str, str]:
     """What a test probes and its topic, from its clause markers (the closest that says so wins)."""
     markers = list(item.iter_markers("clause"))
@@ -289,7 +301,7 @@ class Recorder:
 
     def write_event(self, event: dict) -> None:
         with self.path.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(event) + "\n")
+            fh.write(json.dumps(finite(event), allow_nan=False) + "\n")
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         tests = [{"nodeid": i.nodeid, "name": i.name, "points": points_of(i), "visibility": visibility_of(i),

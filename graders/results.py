@@ -70,7 +70,7 @@ class TestResult(_CleanText):
     detail: str = ""  # instructor-only (e.g. the judge's output); never shown to learners
     probes: str = ""  # the mistake this test catches, in one learner-facing line
     topic: str = ""  # graders/topics.py: what to study when it fails
-    series: dict[str, list[float]] = field(default_factory=dict)  # what record_series reported (curves)
+    series: dict[str, list[float | None]] = field(default_factory=dict)  # record_series's curves (None: NaN)
 
     @property
     def score(self) -> float:
@@ -106,7 +106,8 @@ class TestResult(_CleanText):
                    str(d.get("message", "")), float(d.get("duration", 0.0)), str(d.get("id", "")),
                    float(d.get("weight", 1.0)), {str(k): float(v) for k, v in metrics.items()},
                    str(d.get("detail", "")), str(d.get("probes", "")), str(d.get("topic", "")),
-                   {str(k): [float(x) for x in v] for k, v in series.items() if isinstance(v, list)})
+                   {str(k): [None if x is None else float(x) for x in v] for k, v in series.items()
+                    if isinstance(v, list)})
 
 
 @dataclass

@@ -153,7 +153,7 @@ def build_result(exercise: Exercise, events: list[dict], code: int | None, limit
     for event in events:
         if event["event"] == "series" and isinstance(event.get("values"), list):
             series.setdefault(event.get("nodeid", ""), {})[str(event.get("name"))] = [
-                float(v) for v in event["values"] if isinstance(v, (int, float))]
+                float(v) if isinstance(v, (int, float)) else None for v in event["values"]]  # None: a gap
     detail = "\n".join(f"{e.get('nodeid')}: {e.get('message')}" for e in collection_errors)
     result = ExerciseResult(exercise.slug, float(exercise.points), detail=(detail + "\n" + output_tail).strip())
     if collection_errors or not collected:

@@ -82,3 +82,21 @@ def test_local_timeout_status(course):
 def test_plain_pytest_still_works_for_learners(course):
     result = course.runpytest_subprocess("demo", "--grader-target", "good")
     result.assert_outcomes(passed=2, skipped=1)
+
+
+def test_probes_topics_and_curves_reach_the_events_as_strict_json(course):
+    (course.path / "demo" / "test_curves.py").write_text(
+        "import pytest\n\n"
+        "@pytest.mark.clause('C1', probes='a diverging loss', topic='training and convergence')\n"
+        "def test_curve(learner, record_series, record_metric):\n"
+        "    record_series('loss', [1.0, float('nan'), 0.5, float('inf')])\n"
+        "    record_metric('final', float('nan'), 1.0)\n")
+    out = course.path / "events-curves.jsonl"
+    course.runpytest_subprocess("demo/test_curves.py", "--grader-target", "good", "--grader-results", str(out))
+    text = out.read_text()
+    assert "NaN" not in text and "Infinity" not in text
+    lines = [json.loads(line) for line in text.splitlines()]
+    assert lines[0]["tests"][0]["probes"] == "a diverging loss"
+    assert lines[0]["tests"][0]["topic"] == "training and convergence"
+    series = next(e for e in lines if e["event"] == "series")
+    assert series["values"] == [1.0, None, 0.5, None]
