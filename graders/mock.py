@@ -26,6 +26,7 @@ HINT_COST = 0.10  # of the exercise's points, per hint
 RECENT_SESSIONS = 3  # problems of the last sessions are not drawn again while others remain
 ANSWERS_FILE = "answers.md"
 SNAPSHOTS = ".before-deadline"
+GENERIC_TOPICS = {"api contract", "input validation"}  # every exercise has them: not a strength to name
 
 
 class MockError(RuntimeError):
@@ -351,7 +352,8 @@ def apply_self_scores(rows: list[dict], scores: dict) -> list[str]:
             if not 0 <= given <= row["max"]:
                 problems.append(f"{row['card']}: {given} is not between 0 and {row['max']}")
                 continue
-            covered = [True] * given + [False] * (row["max"] - given)
+            row["covered"], row["score"] = None, float(given)  # a count: which points is not known
+            continue
         else:
             if len(given) != row["max"] or any(v not in (0, 1, True, False) for v in given):
                 problems.append(f"{row['card']}: expected {row['max']} values of 0 or 1, one per key point")
@@ -405,7 +407,7 @@ def study_next(session: dict, results: Results) -> list[dict]:
             weights[row["topic"]] = weights.get(row["topic"], 0) + 1
             reasons.setdefault(row["topic"], []).append(f"{row['slug']}: {row['probes']}")
     for row in session.get("concepts") or []:
-        missed = sum(1 for c in (row["covered"] or []) if not c)
+        missed = 0 if row["score"] is None else int(row["max"] - row["score"])
         for topic in row["topics"] if missed else []:
             weights[topic] = weights.get(topic, 0) + 0.5 * missed
             reasons.setdefault(topic, []).append(f"concept {row['card']}: {missed} key point(s) not covered")
@@ -439,7 +441,7 @@ def debrief(session: dict) -> dict:
         for test in exercise.tests:
             if test.visibility == "hidden" and test.status is Status.PASS and test.topic and test.topic not in failed:
                 passed_topics[test.topic] = passed_topics.get(test.topic, 0) + 1
-    strengths = sorted(passed_topics, key=lambda t: (-passed_topics[t], t))
+    strengths = sorted((t for t in passed_topics if t not in GENERIC_TOPICS), key=lambda t: (-passed_topics[t], t))
     study = study_next(session, results)
     coding = results.score / results.max_score if results.max_score else 0.0
     concept_fraction = None if concept_score is None or not concept_max else concept_score / concept_max

@@ -22,7 +22,7 @@ def print_status(console: Console, status: dict, title: str = "Mock interview") 
     if status["problems"]:
         table = Table(title_justify="left")
         for column in ("problem", "statement", "edit", "visible tests", "hints"):
-            table.add_column(column)
+            table.add_column(column, overflow="fold")
         for row in status["problems"]:
             slug = row["slug"]
             table.add_row(slug, f"{slug}/README.md", f"{slug}/{slug}.py", row["visible_tests"] or "not run",

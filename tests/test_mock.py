@@ -182,6 +182,8 @@ def test_self_scores_are_checked():
     assert mock.apply_self_scores(rows, {"a": [1, 1]}) == ["a: expected 3 values of 0 or 1, one per key point"]
     assert mock.apply_self_scores(rows, {"a": 4}) == ["a: 4 is not between 0 and 3"]
     assert mock.apply_self_scores(rows, {"a": 2}) == [] and rows[0]["score"] == 2.0
+    assert rows[0]["covered"] is None  # a count says how many, not which
+    assert mock.apply_self_scores(rows, {"a": [0, 1, 1]}) == [] and rows[0]["covered"] == [False, True, True]
 
 
 def test_the_concept_round_asks_on_a_terminal(home, monkeypatch):
