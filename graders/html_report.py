@@ -225,8 +225,10 @@ def mock_page(debrief: dict) -> str:
     for i, card in enumerate(debrief.get("concepts") or [], 1):
         points = list(card.get("key_points") or [])
         mentioned = list(card.get("mentioned") or [])
+        covered = card.get("covered")
         concepts.append({**card, "anchor": _anchor("card", i, str(card.get("card", ""))),
-                         "points": [(p, bool(mentioned[j]) if j < len(mentioned) else False)
+                         "points": [(p, bool(mentioned[j]) if j < len(mentioned) else False,
+                                     bool(covered[j]) if isinstance(covered, list) and j < len(covered) else None)
                                     for j, p in enumerate(points)]})
     plot_list = [p for p in [_score_plot(results, "Coding score per exercise")] if p]
     if results.exercises:

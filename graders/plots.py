@@ -154,7 +154,7 @@ def score_bars(rows: Sequence[tuple[str, float, float, str]], title: str = "Scor
         ax.barh(y, scores, color=colours, height=0.6)
         top = max(maxima + [1.0])
         for yi, s, m in zip(y, scores, maxima):
-            ax.text(m + top * 0.01, yi, f"{s:g}/{m:g}", va="center", fontsize=8)
+            ax.text(m + top * 0.01, yi, f"{round(s, 1):g}/{round(m, 1):g}", va="center", fontsize=8)
         ax.set_yticks(y, labels)
         ax.set_xlim(0, top * 1.15)
         ax.set_xlabel("points")

@@ -49,7 +49,8 @@ def sample_debrief() -> dict:
         "times": {"train-mlp": 1500.0, "q-learning-cartpole": 1200.0, "softmax": None},
         "hints": {"train-mlp": 1},
         "concepts": [{"card": "bias-variance", "question": "Explain the bias-variance trade-off.", "score": 1.5,
-                      "max": 3, "mentioned": [True, False, True],
+                      "max": 3, "mentioned": [True, False, True], "covered": [True, False, True],
+                      "answer": "More data lowers variance.",
                       "key_points": ["bias is systematic error", HOSTILE, "more data lowers variance"]},
                      {"card": "dropout", "question": "What does dropout do at test time?", "score": None,
                       "max": 2, "mentioned": [], "key_points": ["nothing is dropped"]}],
@@ -141,7 +142,8 @@ def test_batch_page_counts_what_the_class_got_wrong(rendered):
 def test_mock_and_progress_pages(rendered):
     mock = rendered["mock"]
     for text in ("mock-42", "Lean hire", "submitted 5 min after the deadline", "not scored", "25 min",
-                 "Explain the bias-variance trade-off.", 'class="hit"', 'class="miss"', "regularization",
+                 "Explain the bias-variance trade-off.", 'class="hit"', 'class="miss"', 'class="unscored"',
+                 "key term found", "More data lowers variance.", "(no answer written)", "regularization",
                  "bias-variance, dropout"):
         assert text in mock, text
     assert len(images(mock)) == 2 + 3  # score and time bars, then the curves (loss, accuracy, returns)
