@@ -207,3 +207,36 @@ def test_pages_render_in_a_headless_browser(tmp_path, rendered):
         assert shot.exists() and shot.stat().st_size > 20_000, f"{kind}: no screenshot"
         if keep:
             shutil.copy(shot, Path(keep) / shot.name)
+
+
+# ------------------------------------------------------------------ through the command line
+
+def grade_py(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    import sys
+    from graders import paths
+    return subprocess.run([sys.executable, str(paths.ROOT / "grade.py"), *args], capture_output=True, text=True,
+                          timeout=600, cwd=cwd or paths.ROOT, env={**os.environ, **(env or {})})
+
+
+def test_report_command_renders_a_saved_results_file(tmp_path):
+    saved = tmp_path / "results.json"
+    saved.write_text(sample_results().to_json(), encoding="utf-8")
+    done = grade_py("report", str(saved), "--out", str(tmp_path / "r.html"))
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<svg" in page or "data:image/svg+xml" in page
+    missing = grade_py("report", "--mock", "nope", "--out", str(tmp_path / "x.html"),
+                       env={"MLKIT_HOME": str(tmp_path / "home")})
+    assert missing.returncode == 1 and "no mock session 'nope'" in missing.stderr
+
+
+def test_batch_report_shows_the_class(tmp_path):
+    from graders import paths
+    for student, source in (("alice", paths.solution_path("activations")), ("bob", paths.stub_path("activations"))):
+        (tmp_path / "subs" / student).mkdir(parents=True)
+        shutil.copy(source, tmp_path / "subs" / student / "activations.py")
+    done = grade_py("batch", str(tmp_path / "subs"), "--out", str(tmp_path / "out"), "--exercises", "activations",
+                    "--insecure", "--report")
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "alice" in page and "bob" in page and "activations" in page
