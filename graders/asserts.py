@@ -8,10 +8,16 @@ everything (a custom ``__eq__``) or an array of the wrong kind fails.
 """
 from __future__ import annotations
 
+import contextlib
 import numbers
-from typing import Any
+import re
+from dataclasses import dataclass
+from typing import Any, Iterator
 
 import numpy as np
+
+from .errors import GradingSignal
+from .feedback import clean_framework_error
 
 
 def describe(value: Any) -> str:
@@ -133,3 +139,44 @@ def rel_error(a: np.ndarray, b: np.ndarray) -> float:
     """max |a - b| / max(|a| + |b|, tiny): the usual gradient-check figure."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-12)))
+
+
+@dataclass
+class Raised:
+    """What ``expect_raises`` caught: ``value`` is the exception (set when the block ends)."""
+
+    value: BaseException | None = None
+
+
+def _names(exc_type: type | tuple) -> str:
+    types = exc_type if isinstance(exc_type, tuple) else (exc_type,)
+    return " or ".join(t.__name__ for t in types)
+
+
+@contextlib.contextmanager
+def expect_raises(exc_type: type | tuple, call: str, why: str, match: str | None = None) -> Iterator[Raised]:
+    """The block must raise ``exc_type`` (a subclass is fine); otherwise an AssertionError that teaches.
+
+        with expect_raises(ValueError, call_repr("auc", x, y), "x must be monotonic"):
+            learner.auc(x, y)
+
+    ``match``: a regular expression ``re.search`` must find in the message. Grading signals
+    (timeouts, memory, crashes) pass through untouched.
+    """
+    raised = Raised()
+    expected = _names(exc_type)
+    try:
+        yield raised
+    except GradingSignal:
+        raise
+    except exc_type as exc:
+        raised.value = exc
+        if match is not None and not re.search(match, str(exc)):
+            raise AssertionError(f"called {call}; raised {type(exc).__name__}: {clean_framework_error(str(exc))}, "
+                                 f"but the message should mention {match!r} ({why})") from exc
+        return
+    except Exception as exc:  # noqa: BLE001 - the wrong exception is the learner's mistake to explain
+        message = clean_framework_error(str(exc))
+        raise AssertionError(f"called {call}; raised {type(exc).__name__}"
+                             f"{': ' + message if message else ''} instead of {expected} ({why})") from exc
+    raise AssertionError(f"called {call}; expected {expected} ({why}), but it returned normally")
