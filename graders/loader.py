@@ -9,6 +9,7 @@ from types import ModuleType
 
 from . import paths
 from .errors import SubmissionImportError
+from .feedback import clean_framework_error
 from .submissions import find_submission  # noqa: F401 - where the judge looks when run by plain pytest
 
 
@@ -18,7 +19,7 @@ def describe_exception(exc: BaseException, path: Path) -> str:
         return f"{type(exc).__name__} in {paths.relative(path)} line {exc.lineno}: {exc.msg}"
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename) == path]
     where = f" ({paths.relative(path)}:{frames[-1].lineno})" if frames else ""
-    return f"{type(exc).__name__}: {exc}{where}"
+    return f"{type(exc).__name__}: {clean_framework_error(str(exc))}{where}"
 
 
 def load_module(path: Path, name: str) -> ModuleType:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from . import banned, loader, manifest, paths
+from . import banned, feedback, loader, manifest, paths
 from .errors import BannedCall, GradingSignal, LearnerTimeout
 
 _LEARNER_FILES = pytest.StashKey[dict]()
@@ -233,6 +233,8 @@ def short_message(item: pytest.Item, excinfo: pytest.ExceptionInfo) -> tuple[str
     """(status, learner-facing message) for a failed phase. Never shows test source."""
     exc = excinfo.value
     if isinstance(exc, GradingSignal):
+        if exc.status == "error":  # the submission failed to import: its own code raised
+            return exc.status, feedback.with_advice(str(exc), str(exc), slug_of(item.path))
         return exc.status, str(exc)
     if isinstance(exc, AssertionError):
         text = str(exc).split("\nassert ")[0].strip()
@@ -241,13 +243,18 @@ def short_message(item: pytest.Item, excinfo: pytest.ExceptionInfo) -> tuple[str
         return "fail", text
     if isinstance(exc, pytest.fail.Exception):
         return "fail", str(exc)
+    return "error", feedback.with_advice(learner_error(item, exc), str(exc), slug_of(item.path))
+
+
+def learner_error(item: pytest.Item, exc: BaseException) -> str:
+    """'Type: cleaned message (where in the learner's file)' for an exception the learner's code raised."""
     where = getattr(exc, "learner_location", None)
-    if where is not None:
-        return "error", f"{type(exc).__name__}: {exc}" + (f" ({where})" if where else "")
+    if where is not None:  # secure mode: the worker said where
+        return f"{type(exc).__name__}: {feedback.clean_framework_error(str(exc))}" + (f" ({where})" if where else "")
     learner_file = item.config.stash[_LEARNER_FILES].get(slug_of(item.path))
     if learner_file is not None:
-        return "error", loader.describe_exception(exc, learner_file)
-    return "error", f"{type(exc).__name__}: {exc}"
+        return loader.describe_exception(exc, learner_file)
+    return f"{type(exc).__name__}: {feedback.clean_framework_error(str(exc))}"
 
 
 def visibility_of(item: pytest.Item) -> str:

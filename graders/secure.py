@@ -20,6 +20,7 @@ from typing import Any
 from . import manifest, paths, wire
 from .errors import (BannedCall, LearnerCrash, LearnerMemory, LearnerTimeout, ProtocolViolation,
                      SubmissionImportError)
+from .feedback import clean_framework_error
 from .sandbox import Limits, WorkerProcess
 
 PRELOADABLE = ("numpy", "tensorflow", "keras", "sklearn", "gymnasium")
@@ -251,7 +252,8 @@ class RemoteModule:
             return BannedCall(f"the code imported {reply.get('banned')}, which this exercise bans")
         if status == "memory":
             return LearnerMemory(f"ran out of memory ({self._limits.memory_mb} MB limit): {message[:200]}")
-        return remote_exception(str(reply.get("type", "RuntimeError"))[:60], message, str(reply.get("where", ""))[:200])
+        return remote_exception(str(reply.get("type", "RuntimeError"))[:60], clean_framework_error(message),
+                                str(reply.get("where", ""))[:200])
 
     def _run_callback(self, request: dict, deadline: float) -> None:
         function = self._callbacks.get(request.get("id"))
