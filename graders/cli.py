@@ -1,6 +1,7 @@
 """The command line. Each command parses its options and calls one library function."""
 from __future__ import annotations
 
+import difflib
 import json
 import shutil
 import sys
@@ -14,6 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import devcheck, manifest, paths, report, runner, state, submissions
+from .progress import current_exercise, next_pending
 from .results import Results, Status, clean_text, percent
 
 console = Console()
@@ -28,12 +30,22 @@ def resolve_target(target: str) -> Path:
     return Path(target)
 
 
-def check_slugs(slugs: tuple[str, ...]) -> list[str]:
+def resolve_slug(text: str) -> str:
+    """A slug, or the number `list` shows (`5` or `#5`); a near miss gets a "did you mean"."""
     known = manifest.slugs()
-    unknown = [s for s in slugs if s not in known]
-    if unknown:
-        raise click.UsageError(f"unknown exercise {', '.join(unknown)}; run `python grade.py list` to see them all")
-    return list(slugs)
+    if text in known:
+        return text
+    number = text.lstrip("#")
+    if number.isdigit() and 1 <= int(number) <= len(known):
+        return known[int(number) - 1]
+    close = difflib.get_close_matches(text, known, n=3, cutoff=0.6)
+    suggestion = f"; did you mean {' or '.join(close)}?" if close else ""
+    raise click.UsageError(f"unknown exercise {text!r}{suggestion} Run `python grade.py list` to see them all "
+                           "(slugs or their # numbers work)")
+
+
+def check_slugs(slugs: tuple[str, ...]) -> list[str]:
+    return [resolve_slug(s) for s in slugs]
 
 
 def exercise_list_option(text: str) -> list[str]:
@@ -41,13 +53,8 @@ def exercise_list_option(text: str) -> list[str]:
     return check_slugs(tuple(s.strip() for s in text.split(",") if s.strip())) or manifest.slugs()
 
 
-def current_exercise() -> str:
-    """The first exercise (in manifest order) whose last run did not pass."""
-    done = state.load()["exercises"]
-    for slug in manifest.slugs():
-        if done.get(slug, {}).get("status") != "pass":
-            return slug
-    return manifest.slugs()[-1]
+def slug_or_current(slug: str | None) -> str:
+    return resolve_slug(slug) if slug else current_exercise()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -60,26 +67,58 @@ def main() -> None:
 
 
 @main.command("list")
-def list_command() -> None:
-    """All exercises, with your status from the last run."""
-    done = state.load()["exercises"]
-    table = Table(title="Exercises (python grade.py show SLUG to start one)", title_justify="left")
-    for column in ("#", "slug", "title", "track", "difficulty", "points", "budget", "status"):
-        table.add_column(column)
-    for i, e in enumerate(manifest.load(), 1):
-        last = done.get(e.slug)
-        status = report.badge(Status(last["status"])) + (" (visible)" if last["kind"] == "check" else "") if last else "-"
-        table.add_row(str(i), e.slug, e.title, e.track, e.difficulty, str(e.points), f"{e.budget:g}s", status)
-    console.print(table)
+@click.option("--track", type=click.Choice(list(manifest.TRACKS)), default=None, help="only this track")
+@click.option("--difficulty", type=click.Choice(manifest.DIFFICULTIES), default=None, help="only this difficulty")
+def list_command(track: str | None, difficulty: str | None) -> None:
+    """All exercises, with your status and score from the last run, and your progress."""
     from .progress import one_line, progress
-    console.print(one_line(progress()) + " (python grade.py progress)")
+
+    done = state.load()["exercises"]
+    current = current_exercise()
+    wide = console.width >= 110
+    table = Table(title="Exercises (python grade.py show SLUG or #)", title_justify="left")
+    table.add_column("#", justify="right", no_wrap=True, min_width=2)
+    table.add_column("slug", no_wrap=True, min_width=22)
+    if wide:
+        table.add_column("title", overflow="ellipsis", max_width=40, no_wrap=True)
+    table.add_column("track", no_wrap=True, overflow="ellipsis", max_width=None if wide else 12)
+    for column in ("level", "score", "status"):
+        table.add_column(column, no_wrap=True)
+    for i, e in enumerate(manifest.load(), 1):
+        if track not in (None, e.track) or difficulty not in (None, e.difficulty):
+            continue
+        last = done.get(e.slug)
+        status = (report.badge(Status(last["status"])) + (" (visible)" if last["kind"] == "check" else "")
+                  if last else "-")
+        score = f"{last['score']:g}/{e.points}" if last and last["kind"] == "grade" else f"-/{e.points}"
+        slug = f"[bold]{e.slug}[/bold] ←" if e.slug == current else e.slug
+        row = [str(i), slug] + ([escape(e.title)] if wide else []) + [e.track, e.difficulty, score, status]
+        table.add_row(*row)
+    console.print(table)
+    console.print(one_line(progress()) + ". Next: [bold]python grade.py show " + current + "[/bold]")
+
+
+@main.command("next")
+def next_command() -> None:
+    """The exercise to work on now (the first that does not pass yet), and how to start it."""
+    slug = next_pending()
+    if slug is None:
+        console.print("[green]Every exercise passes.[/green] Try a mock interview: "
+                      "[bold]python grade.py mock start[/bold]")
+        return
+    exercise = manifest.get(slug)
+    number = manifest.slugs().index(slug) + 1
+    console.print(f"Next: [bold]#{number} {slug}[/bold] - {escape(exercise.title)} "
+                  f"({exercise.track}, {exercise.difficulty}, {exercise.points} points)")
+    console.print(f"Read it: [bold]python grade.py show {slug}[/bold]; edit "
+                  f"{paths.relative(paths.stub_path(slug))}; then [bold]python grade.py check {slug}[/bold].")
 
 
 @main.command()
 @click.argument("slug", required=False)
 def show(slug: str | None) -> None:
     """Print an exercise's statement (default: the current exercise)."""
-    slug = check_slugs((slug,))[0] if slug else current_exercise()
+    slug = slug_or_current(slug)
     console.print(Markdown(paths.statement(slug).read_text(encoding="utf-8")))
     console.print(f"\nEdit [bold]{paths.relative(paths.stub_path(slug))}[/bold], then run "
                   f"[bold]python grade.py check {slug}[/bold].")
@@ -89,7 +128,7 @@ def show(slug: str | None) -> None:
 @click.argument("slug", required=False)
 def check(slug: str | None) -> None:
     """Run an exercise's visible tests (default: the current exercise)."""
-    slug = check_slugs((slug,))[0] if slug else current_exercise()
+    slug = slug_or_current(slug)
     results = runner.grade([slug], paths.EXERCISES, runner.RunOptions(hidden=False))
     state.record(results, "check")
     exercise = results.exercises[0]
@@ -120,11 +159,19 @@ EXPORT_FORMATS = ("json", "csv", "junit", "gradescope", "github-classroom", "nbg
 @click.option("--secure/--local", default=False, show_default=True,
               help="secure: run the code in a sandboxed worker process, never in the judge")
 @click.option("--workers", default=1, show_default=True, help="exercises graded in parallel")
-def grade(slugs: tuple[str, ...], target: str, as_json: bool, output_format: str, secure: bool, workers: int) -> None:
-    """Score exercises with their visible and hidden tests (default: all)."""
+@click.option("--all", "grade_all", is_flag=True, help="every exercise, one line each (default: the current one)")
+def grade(slugs: tuple[str, ...], target: str, as_json: bool, output_format: str, secure: bool, workers: int,
+          grade_all: bool) -> None:
+    """Score exercises with their visible and hidden tests.
+
+    Default: your current exercise (the first that does not pass yet); `--all` for every one.
+    With --target (a submission), the default is every exercise."""
     output_format = "json" if as_json else output_format
     as_json = output_format != "terminal"
     chosen = check_slugs(slugs) or None
+    if chosen is None and target == "exercises" and not grade_all:
+        chosen = [current_exercise()]
+    compact = chosen is None or len(chosen) > 3
     from .release import is_release
     options = runner.RunOptions(secure=secure, hidden=not is_release())
     if not options.hidden:
@@ -144,21 +191,34 @@ def grade(slugs: tuple[str, ...], target: str, as_json: bool, output_format: str
         from . import exporters
         click.echo(exporters.render(output_format, results), nl=False)
         return
-    for exercise in results.exercises:
-        if exercise.status is not Status.PASS:
+    if compact:
+        for exercise in results.exercises:
+            console.print(report.one_line(exercise))
+    else:
+        for exercise in results.exercises:
             report.print_exercise(console, exercise, show_passed=False)
-    console.print(report.summary_table(results))
+        if len(results.exercises) > 1:
+            console.print(report.summary_table(results))
     console.print(f"Score: [bold]{results.score:.1f}/{results.max_score:.0f}[/bold] "
                   f"({percent(results.score, results.max_score):.0f}%), "
                   + ("visible and hidden tests." if options.hidden else
                      "[bold]visible tests only[/bold]: the hidden tests live with your instructor."))
+    if target != "exercises":
+        return
+    failing = [e.slug for e in results.exercises if e.status is not Status.PASS]
+    if compact and failing:
+        console.print(f"Details of one: [bold]python grade.py grade {failing[0]}[/bold]")
+    elif not failing:
+        upcoming = next_pending(results.exercises[-1].slug)
+        console.print(f"[green]Passed.[/green] Next: [bold]python grade.py show {upcoming}[/bold]" if upcoming else
+                      "[green]Every exercise passes.[/green] Try [bold]python grade.py mock start[/bold]")
 
 
 @main.command()
 @click.argument("slug", required=False)
 def hint(slug: str | None) -> None:
     """Show the next hint for an exercise (each call reveals one more)."""
-    slug = check_slugs((slug,))[0] if slug else current_exercise()
+    slug = slug_or_current(slug)
     hints = manifest.get(slug).hints
     index = state.next_hint_index(slug)
     if index >= len(hints):

@@ -33,17 +33,17 @@ class LocalExecutor:
         self.workers = max(1, workers)
 
     def run(self, jobs: list[Job], on_done: Callable[[Job, Any], None]) -> None:
-        with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            pending = {pool.submit(job.function, *job.args): job for job in jobs}
-            try:
-                while pending:
-                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in finished:
-                        on_done(pending.pop(future), future.result())
-            except BaseException:
-                for future in pending:
-                    future.cancel()
-                raise
+        pool = ThreadPoolExecutor(max_workers=self.workers)
+        pending = {pool.submit(job.function, *job.args): job for job in jobs}
+        try:
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    on_done(pending.pop(future), future.result())
+        except BaseException:  # Ctrl-C: return at once (the caller stops what is still running)
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
 
 
 INFRASTRUCTURE_ERRORS = ("KilledWorker", "CommClosedError", "StreamClosedError", "FutureCancelledError",

@@ -48,6 +48,19 @@ def trend(history: list[dict]) -> str:
     return f"{word}: coding {change:+.0f} points (%) over the last {len(recent)} session(s)"
 
 
+def next_pending(after: str | None = None) -> str | None:
+    """The first exercise after ``after`` (wrapping round, manifest order) whose last run did not pass."""
+    done = state.load()["exercises"]
+    slugs = manifest.slugs()
+    start = slugs.index(after) + 1 if after in slugs else 0
+    return next((slug for slug in slugs[start:] + slugs[:start] if done.get(slug, {}).get("status") != "pass"), None)
+
+
+def current_exercise() -> str:
+    """The first exercise (in manifest order) whose last run did not pass; the last one when all pass."""
+    return next_pending() or manifest.slugs()[-1]
+
+
 def suggest_next(done: dict, weak: dict[str, float]) -> str | None:
     """The unsolved exercise that practises the weakest topics most (manifest order breaks ties)."""
     unsolved = [e.slug for e in manifest.load() if done.get(e.slug, {}).get("status") != "pass"]

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .results import ExerciseResult, Results, Status, percent
+from .results import ExerciseResult, Results, Status, TestResult, percent
 
 STYLE = {
     Status.PASS: ("green", "pass"), Status.PARTIAL: ("yellow", "partial"), Status.FAIL: ("red", "fail"),
@@ -23,18 +23,33 @@ def badge(status: Status) -> str:
     return f"[{colour}]{text}[/{colour}]"
 
 
-def tests_table(exercise: ExerciseResult, show_passed: bool = True) -> Table:
-    table = Table(title=escape(exercise.slug), title_justify="left", show_lines=False)
-    table.add_column("test")
-    table.add_column("", no_wrap=True)
-    table.add_column("points", justify="right", no_wrap=True)
-    table.add_column("message", overflow="fold")
+MAX_NAMES = 2  # test names listed under one shared failure
+
+
+def failure_groups(exercise: ExerciseResult) -> list[tuple[Status, str, list[TestResult]]]:
+    """Failed tests grouped by (status, message), in order of first appearance: a syntax error that
+    fails all 35 tests is one group, not 35 rows."""
+    groups: dict[tuple[Status, str], list[TestResult]] = {}
     for test in exercise.tests:
-        if test.status is Status.PASS and not show_passed:
-            continue
-        name = escape(test.name) + (" [dim](hidden)[/dim]" if test.visibility == "hidden" else "")
-        table.add_row(name, badge(test.status), f"{test.score:.1f}/{test.max_score:.1f}", escape(test.message))
-    return table
+        if test.status is not Status.PASS:
+            groups.setdefault((test.status, test.message), []).append(test)
+    return [(status, message, tests) for (status, message), tests in groups.items()]
+
+
+def test_label(test: TestResult) -> str:
+    return escape(test.name) + (" [dim](hidden)[/dim]" if test.visibility == "hidden" else "")
+
+
+def print_failures(console: Console, exercise: ExerciseResult) -> None:
+    """Each distinct failure once, with the checks it failed; readable at 80 columns."""
+    for status, message, tests in failure_groups(exercise):
+        console.print(f" {badge(status)} {escape(message) or 'failed'}", overflow="fold")
+        if len(tests) == 1:
+            console.print(f"     in {test_label(tests[0])}", overflow="fold")
+        else:
+            names = ", ".join(test_label(t) for t in tests[:MAX_NAMES])
+            more = f" and {len(tests) - MAX_NAMES} more" if len(tests) > MAX_NAMES else ""
+            console.print(f"     in {len(tests)} checks: {names}{more}", overflow="fold")
 
 
 def summary_table(results: Results) -> Table:
@@ -54,11 +69,26 @@ def summary_table(results: Results) -> Table:
     return table
 
 
+def one_line(exercise: ExerciseResult) -> str:
+    """``activations  7.5/10  partial  3 checks fail`` (for many exercises at once)."""
+    failing = sum(t.status is not Status.PASS for t in exercise.tests)
+    note = escape(exercise.message[:60]) if exercise.message else (f"{failing} check(s) fail" if failing else "")
+    return f"{escape(exercise.slug):<24} {exercise.score:>5.1f}/{exercise.max_score:<3.0f} {badge(exercise.status)}  {note}"
+
+
 def print_exercise(console: Console, exercise: ExerciseResult, show_passed: bool = True) -> None:
+    """Failures first, each distinct one once; then how many checks pass (and which, if asked)."""
     if exercise.message:
-        console.print(f"{badge(exercise.status)} {escape(exercise.slug)}: {escape(exercise.message)}")
-    if exercise.tests:
-        console.print(tests_table(exercise, show_passed))
+        console.print(f"{badge(exercise.status)} {escape(exercise.slug)}: {escape(exercise.message)}", overflow="fold")
+    if not exercise.tests:
+        return
+    scored = [t for t in exercise.tests if t.max_score > 0 or t.status is not Status.PASS]
+    passed = [t for t in scored if t.status is Status.PASS]
+    console.print(f"[bold]{escape(exercise.slug)}[/bold]: {len(passed)}/{len(scored)} checks pass, "
+                  f"{exercise.score:.1f}/{exercise.max_score:g} points")
+    print_failures(console, exercise)
+    if show_passed and passed:
+        console.print(" [green]pass[/green] " + ", ".join(test_label(t) for t in passed), overflow="fold")
 
 
 def batch_table(graded: dict[str, Results]) -> Table:

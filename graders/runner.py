@@ -104,6 +104,18 @@ def _limit_judge(memory_mb: int | None) -> Callable[[], None]:
     return apply
 
 
+RUNNING: set[int] = set()  # process groups of the judges running now
+
+
+def stop_running() -> None:
+    """Kill every judge still running (Ctrl-C: the learner gets the prompt back at once)."""
+    for pid in list(RUNNING):
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
 def run_with_limit(command: list[str], timeout: float, env: dict,
                    memory_mb: int | None = None) -> tuple[int | None, str]:
     """Run ``command`` in its own process group; kill the whole group at the limit.
@@ -113,11 +125,13 @@ def run_with_limit(command: list[str], timeout: float, env: dict,
         process = subprocess.Popen(command, cwd=paths.ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL, start_new_session=True,
                                    preexec_fn=_limit_judge(memory_mb))
+        RUNNING.add(process.pid)
         try:
             code = process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             code = None
         finally:
+            RUNNING.discard(process.pid)
             try:
                 os.killpg(process.pid, signal.SIGKILL)
             except ProcessLookupError:
@@ -236,7 +250,11 @@ def grade(slugs: Iterable[str] | None, target: Path, options: RunOptions = RunOp
         if on_result:
             on_result(result)
 
-    LocalExecutor(workers).run([Job(e.slug, grade_exercise, (e, target, options)) for e in exercises], finished)
+    try:
+        LocalExecutor(workers).run([Job(e.slug, grade_exercise, (e, target, options)) for e in exercises], finished)
+    except KeyboardInterrupt:
+        stop_running()
+        raise
     return Results([done[e.slug] for e in exercises], run_metadata(target, options))
 
 

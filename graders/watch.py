@@ -5,7 +5,8 @@ import time
 
 from rich.console import Console
 
-from . import manifest, paths, report, runner, state
+from . import paths, report, runner, state
+from .progress import next_pending
 from .results import Status
 
 
@@ -14,16 +15,6 @@ def _mtime(slug: str) -> float:
         return paths.stub_path(slug).stat().st_mtime
     except OSError:
         return 0.0
-
-
-def next_pending(after: str | None = None) -> str | None:
-    done = state.load()["exercises"]
-    slugs = manifest.slugs()
-    start = slugs.index(after) + 1 if after in slugs else 0
-    for slug in slugs[start:] + slugs[:start]:
-        if done.get(slug, {}).get("status") != "pass":
-            return slug
-    return None
 
 
 def run_visible(console: Console, slug: str) -> bool:
