@@ -4,6 +4,7 @@ from __future__ import annotations
 import difflib
 import json
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -126,13 +127,30 @@ def show(slug: str | None) -> None:
 
 @main.command()
 @click.argument("slug", required=False)
-def check(slug: str | None) -> None:
-    """Run an exercise's visible tests (default: the current exercise)."""
+@click.option("-k", "keyword", default=None, metavar="EXPR", help="only tests matching EXPR (pytest -k)")
+@click.option("-x", "exitfirst", is_flag=True, help="stop at the first failure (pytest -x)")
+@click.option("-s", "show_output", is_flag=True, help="show your print() output as it happens (pytest -s)")
+def check(slug: str | None, keyword: str | None, exitfirst: bool, show_output: bool) -> None:
+    """Run an exercise's visible tests (default: the current exercise).
+
+    With -k, -x or -s the visible tests run under plain pytest in this terminal (full tracebacks
+    into your file, your prints as they happen); without them you get the kit's summary, with the
+    output your code printed shown under each failure."""
     slug = slug_or_current(slug)
-    results = runner.grade([slug], paths.EXERCISES, runner.RunOptions(hidden=False))
+    stub = paths.stub_path(slug)
+    if not stub.is_file():
+        raise click.ClickException(f"{paths.relative(stub)} is missing: restore the stub with "
+                                   f"`python grade.py reset {slug}`")
+    if keyword or exitfirst or show_output:
+        flags = (["-k", keyword] if keyword else []) + (["-x"] if exitfirst else []) + (["-s"] if show_output else [])
+        done = subprocess.run([sys.executable, "-m", "pytest", str(paths.visible_tests(slug)), *flags],
+                              cwd=paths.ROOT, env=runner.subprocess_env())
+        sys.exit(done.returncode)
+    with report.running(err_console, f"running the visible tests of {slug}"):
+        results = runner.grade([slug], paths.EXERCISES, runner.RunOptions(hidden=False, stop_after_timeout=True))
     state.record(results, "check")
     exercise = results.exercises[0]
-    report.print_exercise(console, exercise)
+    report.print_exercise(console, exercise, show_passed=False)
     scored = [t for t in exercise.tests if t.max_score > 0]  # the banned-calls gate earns no points
     passed = sum(t.status is Status.PASS for t in scored)
     if exercise.status is Status.PASS:
@@ -142,7 +160,8 @@ def check(slug: str | None) -> None:
             f"The hidden tests check more: run [bold]python grade.py grade {slug}[/bold]."))
     else:
         console.print(f"Visible tests passed: {passed}/{len(scored)}. Fix the first failure, "
-                      f"or run [bold]python grade.py hint {slug}[/bold].")
+                      f"or run [bold]python grade.py hint {slug}[/bold] "
+                      f"([bold]check {slug} -x -s[/bold] for a full traceback and your prints).")
     sys.exit(0 if exercise.status is Status.PASS else 1)
 
 

@@ -42,6 +42,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="secure mode: a folder the sandbox must hide (repeatable)")
     group.addoption("--grader-banned-check", action="store_true",
                     help="add a static check for the exercise's banned modules and functions")
+    group.addoption("--grader-stop-after-timeout", action="store_true",
+                    help="stop at the first test that hits its time limit (practice: an infinite loop "
+                         "would otherwise cost every remaining test its limit)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -271,6 +274,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         if call.when == "setup" and status == "fail":
             status = "error"
         report.grader = (status, message[:2000])
+        if status == "timeout" and item.config.getoption("--grader-stop-after-timeout"):
+            item.session.shouldstop = f"{item.name} hit its time limit"
 
 
 # --------------------------------------------------------------------------- recorder
@@ -325,6 +330,8 @@ class Recorder:
 
     def pytest_runtest_logreport(self, report) -> None:
         state = self.pending.setdefault(report.nodeid, {"status": "pass", "message": "", "start": time.perf_counter()})
+        if report.capstdout:
+            state["output"] = state.get("output", "") + report.capstdout
         if report.failed and state["status"] == "pass":
             state["status"], state["message"] = getattr(report, "grader", ("error", "the test failed"))
         elif report.skipped and state["status"] == "pass":
@@ -333,5 +340,12 @@ class Recorder:
     def pytest_runtest_logfinish(self, nodeid: str, location) -> None:
         state = self.pending.pop(nodeid, None)
         if state is not None:
-            self.write_event({"event": "result", "nodeid": nodeid, "status": state["status"],
-                         "message": state["message"], "duration": time.perf_counter() - state["start"]})
+            event = {"event": "result", "nodeid": nodeid, "status": state["status"],
+                     "message": state["message"], "duration": time.perf_counter() - state["start"]}
+            if state["status"] != "pass" and state.get("output"):
+                event["output"] = state["output"][-2000:]  # what the learner's code printed
+            self.write_event(event)
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if session.shouldstop:
+            self.write_event({"event": "stopped", "reason": str(session.shouldstop)})

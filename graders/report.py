@@ -4,6 +4,11 @@ Text that comes from a submission (messages, names) is printed with its markup e
 ``[bold red]`` in a learner's exception message is shown as typed, never interpreted."""
 from __future__ import annotations
 
+import contextlib
+import threading
+import time
+from typing import Iterator
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -24,6 +29,7 @@ def badge(status: Status) -> str:
 
 
 MAX_NAMES = 2  # test names listed under one shared failure
+MAX_OUTPUT_LINES = 8  # of what the learner's code printed, under a failure
 
 
 def failure_groups(exercise: ExerciseResult) -> list[tuple[Status, str, list[TestResult]]]:
@@ -50,6 +56,12 @@ def print_failures(console: Console, exercise: ExerciseResult) -> None:
             names = ", ".join(test_label(t) for t in tests[:MAX_NAMES])
             more = f" and {len(tests) - MAX_NAMES} more" if len(tests) > MAX_NAMES else ""
             console.print(f"     in {len(tests)} checks: {names}{more}", overflow="fold")
+        printed = next((t.output for t in tests if t.output), "")
+        if printed:
+            lines = printed.rstrip().splitlines()
+            shown = lines[-MAX_OUTPUT_LINES:]
+            console.print("     your code printed" + (f" (last {len(shown)} lines)" if len(lines) > len(shown) else "")
+                          + ":\n" + "\n".join("       " + escape(line) for line in shown), overflow="fold")
 
 
 def summary_table(results: Results) -> Table:
@@ -67,6 +79,27 @@ def summary_table(results: Results) -> Table:
     table.add_row("total", "", f"{results.score:.1f}/{results.max_score:.0f}",
                   f"{percent(results.score, results.max_score):.0f}%", "")
     return table
+
+
+@contextlib.contextmanager
+def running(console: Console, what: str) -> Iterator[None]:
+    """A live "running the visible tests of X… 12 s" line while a grading runs (only on a terminal)."""
+    if not console.is_terminal:
+        yield
+        return
+    start = time.monotonic()
+    with console.status(what) as status:
+        stop = threading.Event()
+
+        def tick() -> None:
+            while not stop.wait(1.0):
+                status.update(f"{what}… {time.monotonic() - start:.0f} s (Ctrl-C stops)")
+        ticker = threading.Thread(target=tick, daemon=True)
+        ticker.start()
+        try:
+            yield
+        finally:
+            stop.set()
 
 
 def one_line(exercise: ExerciseResult) -> str:

@@ -9,7 +9,8 @@ from enum import Enum
 from typing import Any
 
 SCHEMA_VERSION = 3  # v2: test ids, weights, metrics, detail; exercise adjustments; run metadata
-#                    v3: what each test probes, its topic, and the curves it recorded (series)
+#                    v3: what each test probes, its topic, the curves it recorded (series), and what
+#                        the learner's code printed in a failed test (output)
 
 # Terminal escape sequences (CSI, OSC, and any other ESC + one character), then lone code points
 # that could not be written as UTF-8 (surrogates) or that move the cursor / reorder text.
@@ -56,7 +57,7 @@ class Status(str, Enum):
 @dataclass
 class TestResult(_CleanText):
     __test__ = False  # not a pytest test class
-    _TEXT = ("name", "message", "detail", "probes", "topic")
+    _TEXT = ("name", "message", "detail", "probes", "topic", "output")
 
     name: str
     status: Status
@@ -71,6 +72,7 @@ class TestResult(_CleanText):
     probes: str = ""  # the mistake this test catches, in one learner-facing line
     topic: str = ""  # graders/topics.py: what to study when it fails
     series: dict[str, list[float | None]] = field(default_factory=dict)  # record_series's curves (None: NaN)
+    output: str = ""  # what the learner's code printed during a failed test (local mode)
 
     @property
     def score(self) -> float:
@@ -92,6 +94,7 @@ class TestResult(_CleanText):
             "probes": self.probes,
             "topic": self.topic,
             "series": self.series,
+            "output": self.output,
         }
         if instructor:
             data["detail"] = self.detail
@@ -107,7 +110,7 @@ class TestResult(_CleanText):
                    float(d.get("weight", 1.0)), {str(k): float(v) for k, v in metrics.items()},
                    str(d.get("detail", "")), str(d.get("probes", "")), str(d.get("topic", "")),
                    {str(k): [None if x is None else float(x) for x in v] for k, v in series.items()
-                    if isinstance(v, list)})
+                    if isinstance(v, list)}, str(d.get("output", "")))
 
 
 @dataclass

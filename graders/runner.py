@@ -35,6 +35,7 @@ class RunOptions:
     marker: str | None = None  # run only tests with this marker (e.g. "convergence")
     seed: int | None = None  # seed for convergence tests (dev sweep)
     threads: int | None = None  # threads per TensorFlow / OpenMP process (None: the library's default)
+    stop_after_timeout: bool = False  # practice: stop at the first test that hits its time limit
 
 
 def shared_cores(options: RunOptions, workers: int) -> RunOptions:
@@ -81,6 +82,8 @@ def pytest_command(exercise: Exercise, target: Path, results_file: Path, options
         command += ["--grader-hide", str(folder)]
     if options.banned_check and exercise.banned:
         command.append("--grader-banned-check")
+    if options.stop_after_timeout:
+        command.append("--grader-stop-after-timeout")
     return command
 
 
@@ -159,6 +162,7 @@ def build_result(exercise: Exercise, events: list[dict], code: int | None, limit
     collected = next((e["tests"] for e in events if e["event"] == "collected"), None)
     finished = {e["nodeid"]: e for e in events if e["event"] == "result"}
     collection_errors = [e for e in events if e["event"] == "collection_error"]
+    stopped = next((e for e in events if e["event"] == "stopped"), None)
     metrics: dict[str, dict[str, float]] = {}
     for event in events:
         if event["event"] == "metric" and isinstance(event.get("value"), (int, float)):
@@ -181,8 +185,9 @@ def build_result(exercise: Exercise, events: list[dict], code: int | None, limit
         share = exercise.points * test["points"] / total
         event = finished.get(test["nodeid"])
         if event is None:
-            status = Status.TIMEOUT if code is None else Status.CRASH
-            message = (f"not run: grading this exercise hit its {limit:g} s limit" if code is None
+            status = Status.TIMEOUT if code is None or stopped else Status.CRASH
+            message = (f"not run: {stopped['reason']}; fix that first (an infinite loop?)" if stopped else
+                       f"not run: grading this exercise hit its {limit:g} s limit" if code is None
                        else "not run: the test process died (crash, os._exit or a fatal signal)")
             result.tests.append(TestResult(test["name"], status, share, test["visibility"], message,
                                            id=test["nodeid"], weight=test["points"],
@@ -192,7 +197,7 @@ def build_result(exercise: Exercise, events: list[dict], code: int | None, limit
                                            event["message"], event["duration"], id=test["nodeid"],
                                            weight=test["points"], metrics=metrics.get(test["nodeid"], {}),
                                            probes=test.get("probes", ""), topic=test.get("topic", ""),
-                                           series=series.get(test["nodeid"], {})))
+                                           series=series.get(test["nodeid"], {}), output=str(event.get("output", ""))))
     apply_banned_gate(result)
     return result
 
