@@ -250,11 +250,13 @@ def hint(slug: str | None) -> None:
 
 
 @main.command()
-@click.argument("slug")
+@click.argument("slug", required=False)
 @click.option("--yes", is_flag=True, help="do not ask for confirmation")
-def reset(slug: str, yes: bool) -> None:
-    """Restore an exercise's stub (your file is backed up first)."""
-    slug = check_slugs((slug,))[0]
+def reset(slug: str | None, yes: bool) -> None:
+    """Restore an exercise's stub (default: the current exercise; your file is backed up first).
+
+    The exercise's last status and hint count are forgotten, as if you had never started it."""
+    slug = slug_or_current(slug)
     from .stubs import StubUnavailable, original_stub
     stub = paths.stub_path(slug)
     relative = paths.relative(stub)
@@ -264,11 +266,18 @@ def reset(slug: str, yes: bool) -> None:
         raise click.ClickException(str(exc)) from None
     if not yes:
         click.confirm(f"Replace {relative} with the original stub?", abort=True)
-    paths.BACKUPS.mkdir(exist_ok=True)
-    backup = paths.BACKUPS / f"{slug}-{time.strftime('%Y%m%d-%H%M%S')}.py"
-    shutil.copy2(stub, backup)
+    current = stub.read_bytes() if stub.is_file() else None
+    if current is not None and current != original:
+        paths.BACKUPS.mkdir(exist_ok=True)
+        backup = paths.BACKUPS / f"{slug}-{time.strftime('%Y%m%d-%H%M%S')}.py"
+        shutil.copy2(stub, backup)
+        saved = f"; your version is saved as {paths.relative(backup)}"
+    else:
+        saved = " (it was already the original stub: nothing to back up)" if current is not None else ""
+    stub.parent.mkdir(parents=True, exist_ok=True)
     stub.write_bytes(original)
-    console.print(f"Restored {relative}; your version is saved as {paths.relative(backup)}")
+    state.forget(slug)
+    console.print(f"Restored {relative}{saved}. Its status and hints start again.")
 
 
 @main.command()

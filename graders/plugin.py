@@ -271,6 +271,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = outcome.get_result()
     if call.excinfo is not None and report.failed:
         status, message = short_message(item, call.excinfo)
+        if isinstance(call.excinfo.value, MemoryError):  # as secure mode reports a worker that blew its memory
+            status, message = "memory", f"ran out of memory: {call.excinfo.value}"[:300]
         if call.when == "setup" and status == "fail":
             status = "error"
         report.grader = (status, message[:2000])

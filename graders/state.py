@@ -84,6 +84,14 @@ def save_last_results(results: Results, path: Path | None = None) -> None:
     os.replace(handle.name, path)
 
 
+def forget(slug: str, path: Path | None = None) -> None:
+    """Drop an exercise's status and hint count (after `reset`)."""
+    data = load(path)
+    data["exercises"].pop(slug, None)
+    data["hints"].pop(slug, None)
+    save(data, path)
+
+
 def next_hint_index(slug: str, path: Path | None = None) -> int:
     """How many hints of ``slug`` the learner has already seen; increments the count."""
     data = load(path)
