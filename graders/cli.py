@@ -1,293 +1,48 @@
 """The command line. Each command parses its options and calls one library function."""
 from __future__ import annotations
 
-import difflib
 import json
-import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.markup import escape
 from rich.table import Table
 
-from . import devcheck, manifest, paths, report, runner, state, submissions
-from .progress import current_exercise, next_pending
-from .results import Results, Status, clean_text, percent
+from . import i18n
+
+i18n.adopt_argv(sys.argv)  # before the commands below build their help texts
+
+from . import devcheck, manifest, paths, report  # noqa: E402
+from .cli_learner import COMMANDS as LEARNER_COMMANDS  # noqa: E402
+from .cli_learner import EXPORT_FORMATS, check_slugs, exercise_list_option  # noqa: E402
+from .i18n import _  # noqa: E402
+from .results import Results, Status, clean_text  # noqa: E402
 
 console = Console()
 err_console = Console(stderr=True)
 
 
-def resolve_target(target: str) -> Path:
-    if target == "exercises":
-        return paths.EXERCISES
-    if target == "solutions":
-        return paths.SOLUTIONS
-    return Path(target)
+def choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value:
+        i18n.set_language(value)
 
 
-def resolve_slug(text: str) -> str:
-    """A slug, or the number `list` shows (`5` or `#5`); a near miss gets a "did you mean"."""
-    known = manifest.slugs()
-    if text in known:
-        return text
-    number = text.lstrip("#")
-    if number.isdigit() and 1 <= int(number) <= len(known):
-        return known[int(number) - 1]
-    close = difflib.get_close_matches(text, known, n=3, cutoff=0.6)
-    suggestion = f"; did you mean {' or '.join(close)}?" if close else ""
-    raise click.UsageError(f"unknown exercise {text!r}{suggestion} Run `python grade.py list` to see them all "
-                           "(slugs or their # numbers work)")
-
-
-def check_slugs(slugs: tuple[str, ...]) -> list[str]:
-    return [resolve_slug(s) for s in slugs]
-
-
-def exercise_list_option(text: str) -> list[str]:
-    """The slugs of a comma-separated --exercises value (checked); all exercises when it is empty."""
-    return check_slugs(tuple(s.strip() for s in text.split(",") if s.strip())) or manifest.slugs()
-
-
-def slug_or_current(slug: str | None) -> str:
-    return resolve_slug(slug) if slug else current_exercise()
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]},
+             help=_("ML interview exercises with auto-graded visible and hidden tests. Start with `python grade.py "
+                    "list`, then `show SLUG`, edit exercises/SLUG/SLUG.py, `check SLUG` (visible tests) and "
+                    "`grade SLUG` (your score)."))
+@click.option("--lang", type=click.Choice(i18n.LANGUAGES), default=None, is_eager=True, expose_value=False,
+              callback=choose_language, help=_("language of the kit's text (default: from your locale, e.g. "
+                                               "LANG=zh_CN.UTF-8)"))
 def main() -> None:
-    """ML interview exercises with auto-graded visible and hidden tests.
-
-    Start with `python grade.py list`, then `show SLUG`, edit exercises/SLUG/SLUG.py,
-    `check SLUG` (visible tests) and `grade SLUG` (your score).
-    """
+    pass
 
 
-@main.command("list")
-@click.option("--track", type=click.Choice(list(manifest.TRACKS)), default=None, help="only this track")
-@click.option("--difficulty", type=click.Choice(manifest.DIFFICULTIES), default=None, help="only this difficulty")
-def list_command(track: str | None, difficulty: str | None) -> None:
-    """All exercises, with your status and score from the last run, and your progress."""
-    from .progress import one_line, progress
-
-    done = state.load()["exercises"]
-    current = current_exercise()
-    wide = console.width >= 110
-    table = Table(title="Exercises (python grade.py show SLUG or #)", title_justify="left")
-    table.add_column("#", justify="right", no_wrap=True, min_width=2)
-    table.add_column("slug", no_wrap=True, min_width=22)
-    if wide:
-        table.add_column("title", overflow="ellipsis", max_width=40, no_wrap=True)
-    table.add_column("track", no_wrap=True, overflow="ellipsis", max_width=None if wide else 12)
-    for column in ("level", "score", "status"):
-        table.add_column(column, no_wrap=True)
-    for i, e in enumerate(manifest.load(), 1):
-        if track not in (None, e.track) or difficulty not in (None, e.difficulty):
-            continue
-        last = done.get(e.slug)
-        status = (report.badge(Status(last["status"])) + (" (visible)" if last["kind"] == "check" else "")
-                  if last else "-")
-        score = f"{last['score']:g}/{e.points}" if last and last["kind"] == "grade" else f"-/{e.points}"
-        slug = f"[bold]{e.slug}[/bold] ←" if e.slug == current else e.slug
-        row = [str(i), slug] + ([escape(e.title)] if wide else []) + [e.track, e.difficulty, score, status]
-        table.add_row(*row)
-    console.print(table)
-    console.print(one_line(progress()) + ". Next: [bold]python grade.py show " + current + "[/bold]")
-
-
-@main.command("next")
-def next_command() -> None:
-    """The exercise to work on now (the first that does not pass yet), and how to start it."""
-    slug = next_pending()
-    if slug is None:
-        console.print("[green]Every exercise passes.[/green] Try a mock interview: "
-                      "[bold]python grade.py mock start[/bold]")
-        return
-    exercise = manifest.get(slug)
-    number = manifest.slugs().index(slug) + 1
-    console.print(f"Next: [bold]#{number} {slug}[/bold] - {escape(exercise.title)} "
-                  f"({exercise.track}, {exercise.difficulty}, {exercise.points} points)")
-    console.print(f"Read it: [bold]python grade.py show {slug}[/bold]; edit "
-                  f"{paths.relative(paths.stub_path(slug))}; then [bold]python grade.py check {slug}[/bold].")
-
-
-@main.command()
-@click.argument("slug", required=False)
-def show(slug: str | None) -> None:
-    """Print an exercise's statement (default: the current exercise)."""
-    slug = slug_or_current(slug)
-    console.print(Markdown(paths.statement(slug).read_text(encoding="utf-8")))
-    console.print(f"\nEdit [bold]{paths.relative(paths.stub_path(slug))}[/bold], then run "
-                  f"[bold]python grade.py check {slug}[/bold].")
-
-
-@main.command()
-@click.argument("slug", required=False)
-@click.option("-k", "keyword", default=None, metavar="EXPR", help="only tests matching EXPR (pytest -k)")
-@click.option("-x", "exitfirst", is_flag=True, help="stop at the first failure (pytest -x)")
-@click.option("-s", "show_output", is_flag=True, help="show your print() output as it happens (pytest -s)")
-def check(slug: str | None, keyword: str | None, exitfirst: bool, show_output: bool) -> None:
-    """Run an exercise's visible tests (default: the current exercise).
-
-    With -k, -x or -s the visible tests run under plain pytest in this terminal (full tracebacks
-    into your file, your prints as they happen); without them you get the kit's summary, with the
-    output your code printed shown under each failure."""
-    slug = slug_or_current(slug)
-    stub = paths.stub_path(slug)
-    if not stub.is_file():
-        raise click.ClickException(f"{paths.relative(stub)} is missing: restore the stub with "
-                                   f"`python grade.py reset {slug}`")
-    if keyword or exitfirst or show_output:
-        flags = (["-k", keyword] if keyword else []) + (["-x"] if exitfirst else []) + (["-s"] if show_output else [])
-        done = subprocess.run([sys.executable, "-m", "pytest", str(paths.visible_tests(slug)), *flags],
-                              cwd=paths.ROOT, env=runner.subprocess_env())
-        sys.exit(done.returncode)
-    with report.running(err_console, f"running the visible tests of {slug}"):
-        results = runner.grade([slug], paths.EXERCISES, runner.RunOptions(hidden=False, stop_after_timeout=True))
-    state.record(results, "check")
-    exercise = results.exercises[0]
-    report.print_exercise(console, exercise, show_passed=False)
-    scored = [t for t in exercise.tests if t.max_score > 0]  # the banned-calls gate earns no points
-    passed = sum(t.status is Status.PASS for t in scored)
-    if exercise.status is Status.PASS:
-        from .release import is_release
-        console.print(f"[green]Visible tests passed ({passed}/{len(scored)}).[/green] " + (
-            "The hidden tests that decide the score live with your instructor." if is_release() else
-            f"The hidden tests check more: run [bold]python grade.py grade {slug}[/bold]."))
-    else:
-        console.print(f"Visible tests passed: {passed}/{len(scored)}. Fix the first failure, "
-                      f"or run [bold]python grade.py hint {slug}[/bold] "
-                      f"([bold]check {slug} -x -s[/bold] for a full traceback and your prints).")
-    sys.exit(0 if exercise.status is Status.PASS else 1)
-
-
-EXPORT_FORMATS = ("json", "csv", "junit", "gradescope", "github-classroom", "nbgrader-feedback", "text")  # graders.exporters.FORMATS, unimported
-
-
-@main.command()
-@click.argument("slugs", nargs=-1)
-@click.option("--target", default="exercises", show_default=True,
-              help="exercises, solutions, or a submission folder / .zip holding SLUG.py files")
-@click.option("--json", "as_json", is_flag=True, help="print one JSON object (and nothing else) on stdout")
-@click.option("--format", "output_format", type=click.Choice(["terminal", *EXPORT_FORMATS]), default="terminal",
-              show_default=True, help="what to print on stdout (everything but terminal prints only that)")
-@click.option("--secure/--local", default=False, show_default=True,
-              help="secure: run the code in a sandboxed worker process, never in the judge")
-@click.option("--workers", default=1, show_default=True, help="exercises graded in parallel")
-@click.option("--all", "grade_all", is_flag=True, help="every exercise, one line each (default: the current one)")
-def grade(slugs: tuple[str, ...], target: str, as_json: bool, output_format: str, secure: bool, workers: int,
-          grade_all: bool) -> None:
-    """Score exercises with their visible and hidden tests.
-
-    Default: your current exercise (the first that does not pass yet); `--all` for every one.
-    With --target (a submission), the default is every exercise."""
-    output_format = "json" if as_json else output_format
-    as_json = output_format != "terminal"
-    chosen = check_slugs(slugs) or None
-    if chosen is None and target == "exercises" and not grade_all:
-        chosen = [current_exercise()]
-    compact = chosen is None or len(chosen) > 3
-    from .release import is_release
-    options = runner.RunOptions(secure=secure, hidden=not is_release())
-    if not options.hidden:
-        err_console.print("[yellow]This is a student bundle: the hidden tests live with your instructor, so this "
-                          "grade counts the visible tests only.[/yellow]")
-    try:
-        with submissions.opened(resolve_target(target)) as folder:
-            results = runner.grade(chosen, folder, options, workers=workers,
-                                   on_result=None if as_json else lambda r: err_console.print(
-                                       f"graded {r.slug}: {r.score:.1f}/{r.max_score:.0f} ({r.status.value})"))
-    except (FileNotFoundError, submissions.UnsafeSubmission) as exc:
-        raise click.ClickException(clean_text(exc)) from None
-    if target == "exercises":
-        state.record(results, "grade")
-        state.save_last_results(results)
-    if as_json:
-        from . import exporters
-        click.echo(exporters.render(output_format, results), nl=False)
-        return
-    if compact:
-        for exercise in results.exercises:
-            console.print(report.one_line(exercise))
-    else:
-        for exercise in results.exercises:
-            report.print_exercise(console, exercise, show_passed=False)
-        if len(results.exercises) > 1:
-            console.print(report.summary_table(results))
-    console.print(f"Score: [bold]{results.score:.1f}/{results.max_score:.0f}[/bold] "
-                  f"({percent(results.score, results.max_score):.0f}%), "
-                  + ("visible and hidden tests." if options.hidden else
-                     "[bold]visible tests only[/bold]: the hidden tests live with your instructor."))
-    if target != "exercises":
-        return
-    failing = [e.slug for e in results.exercises if e.status is not Status.PASS]
-    if compact and failing:
-        console.print(f"Details of one: [bold]python grade.py grade {failing[0]}[/bold]")
-    elif not failing:
-        upcoming = next_pending(results.exercises[-1].slug)
-        console.print(f"[green]Passed.[/green] Next: [bold]python grade.py show {upcoming}[/bold]" if upcoming else
-                      "[green]Every exercise passes.[/green] Try [bold]python grade.py mock start[/bold]")
-
-
-@main.command()
-@click.argument("slug", required=False)
-def hint(slug: str | None) -> None:
-    """Show the next hint for an exercise (each call reveals one more)."""
-    slug = slug_or_current(slug)
-    hints = manifest.get(slug).hints
-    index = state.next_hint_index(slug)
-    if index >= len(hints):
-        console.print(f"No more hints for {slug} (all {len(hints)} shown above in earlier calls). "
-                      f"Re-read the statement: python grade.py show {slug}")
-        for i, text in enumerate(hints, 1):
-            console.print(f"[bold]Hint {i}/{len(hints)}[/bold]: {text}")
-        return
-    console.print(f"[bold]Hint {index + 1}/{len(hints)}[/bold] for {slug}: {hints[index]}")
-
-
-@main.command()
-@click.argument("slug", required=False)
-@click.option("--yes", is_flag=True, help="do not ask for confirmation")
-def reset(slug: str | None, yes: bool) -> None:
-    """Restore an exercise's stub (default: the current exercise; your file is backed up first).
-
-    The exercise's last status and hint count are forgotten, as if you had never started it."""
-    slug = slug_or_current(slug)
-    from .stubs import StubUnavailable, original_stub
-    stub = paths.stub_path(slug)
-    relative = paths.relative(stub)
-    try:
-        original = original_stub(slug)
-    except StubUnavailable as exc:
-        raise click.ClickException(str(exc)) from None
-    if not yes:
-        click.confirm(f"Replace {relative} with the original stub?", abort=True)
-    current = stub.read_bytes() if stub.is_file() else None
-    if current is not None and current != original:
-        paths.BACKUPS.mkdir(exist_ok=True)
-        backup = paths.BACKUPS / f"{slug}-{time.strftime('%Y%m%d-%H%M%S')}.py"
-        shutil.copy2(stub, backup)
-        saved = f"; your version is saved as {paths.relative(backup)}"
-    else:
-        saved = " (it was already the original stub: nothing to back up)" if current is not None else ""
-    stub.parent.mkdir(parents=True, exist_ok=True)
-    stub.write_bytes(original)
-    state.forget(slug)
-    console.print(f"Restored {relative}{saved}. Its status and hints start again.")
-
-
-@main.command()
-@click.option("--interval", default=0.5, show_default=True, help="seconds between checks for changes")
-@click.option("--max-runs", default=0, hidden=True, help="stop after this many test runs (for tests)")
-def watch(interval: float, max_runs: int) -> None:
-    """Re-run the current exercise's visible tests whenever you save; move on when they pass."""
-    from .watch import watch_loop
-
-    watch_loop(console, interval, max_runs)
+for _command in LEARNER_COMMANDS:
+    main.add_command(_command)
 
 
 @main.command()

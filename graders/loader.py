@@ -8,6 +8,7 @@ from pathlib import Path
 from types import ModuleType
 
 from . import paths
+from .i18n import _
 from .errors import SubmissionImportError
 from .feedback import clean_framework_error
 from .submissions import find_submission  # noqa: F401 - where the judge looks when run by plain pytest
@@ -32,6 +33,6 @@ def load_module(path: Path, name: str) -> ModuleType:
         spec.loader.exec_module(module)
     except (Exception, SystemExit) as exc:  # a submission may even call sys.exit()
         sys.modules.pop(name, None)
-        raise SubmissionImportError(f"could not import {paths.relative(path)}: "
-                                    f"{describe_exception(exc, path)}") from None
+        raise SubmissionImportError(_("could not import {file}: {error}").format(
+            file=paths.relative(path), error=describe_exception(exc, path))) from None
     return module

@@ -36,6 +36,14 @@ class Exercise:
     hints: tuple[str, ...]
     banned: tuple[str, ...] = field(default=())  # modules or dotted functions
     draft: bool = False  # still being written: hidden from the CLI, grading and dev check
+    title_zh: str = ""  # the title in Chinese (`--lang zh`)
+    hints_zh: tuple[str, ...] = field(default=())  # the hints in Chinese, same order
+
+    def title_in(self, language: str) -> str:
+        return self.title_zh if language == "zh" and self.title_zh else self.title
+
+    def hints_in(self, language: str) -> tuple[str, ...]:
+        return self.hints_zh if language == "zh" and self.hints_zh else self.hints
 
     @property
     def timeout(self) -> float:
@@ -59,6 +67,8 @@ def _parse(entry: dict, where: str) -> Exercise:
         raise ManifestError(f"{where}: difficulty must be one of {', '.join(DIFFICULTIES)}")
     if not entry["hints"] or not all(isinstance(h, str) and h.strip() for h in entry["hints"]):
         raise ManifestError(f"{where}: hints must be a non-empty list of non-empty strings")
+    if "hints_zh" in entry and len(entry["hints_zh"]) != len(entry["hints"]):
+        raise ManifestError(f"{where}: hints_zh must translate each of the {len(entry['hints'])} hints, in order")
     return Exercise(
         slug=entry["slug"],
         title=entry["title"],
@@ -71,6 +81,8 @@ def _parse(entry: dict, where: str) -> Exercise:
         hints=tuple(entry["hints"]),
         banned=tuple(entry.get("banned", ())),
         draft=bool(entry.get("draft", False)),
+        title_zh=str(entry.get("title_zh", "")),
+        hints_zh=tuple(entry.get("hints_zh", ())),
     )
 
 

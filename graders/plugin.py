@@ -21,6 +21,7 @@ import pytest
 
 from . import banned, feedback, loader, manifest, paths
 from .errors import BannedCall, GradingSignal, LearnerTimeout
+from .i18n import _
 
 _LEARNER_FILES = pytest.StashKey[dict]()
 
@@ -218,8 +219,8 @@ def pytest_runtest_call(item: pytest.Item):
     use_alarm = bool(seconds) and item.config.getoption("--grader-mode") == "local" and hasattr(signal, "setitimer")
     if use_alarm:
         def on_alarm(signum, frame):
-            raise LearnerTimeout(f"took longer than {seconds:g} s - look for an infinite loop or a slow "
-                                 f"Python loop that numpy could vectorise")
+            raise LearnerTimeout(_("took longer than {seconds:g} s - look for an infinite loop or a slow "
+                                   "Python loop that numpy could vectorise").format(seconds=seconds))
         previous = signal.signal(signal.SIGALRM, on_alarm)
         signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
@@ -272,12 +273,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if call.excinfo is not None and report.failed:
         status, message = short_message(item, call.excinfo)
         if isinstance(call.excinfo.value, MemoryError):  # as secure mode reports a worker that blew its memory
-            status, message = "memory", f"ran out of memory: {call.excinfo.value}"[:300]
+            status, message = "memory", _("ran out of memory: {error}").format(error=call.excinfo.value)[:300]
         if call.when == "setup" and status == "fail":
             status = "error"
         report.grader = (status, message[:2000])
         if status == "timeout" and item.config.getoption("--grader-stop-after-timeout"):
-            item.session.shouldstop = f"{item.name} hit its time limit"
+            item.session.shouldstop = _("{name} hit its time limit").format(name=item.name)
 
 
 # --------------------------------------------------------------------------- recorder

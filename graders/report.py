@@ -13,19 +13,28 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from .i18n import _
 from .results import ExerciseResult, Results, Status, TestResult, percent
 
 STYLE = {
-    Status.PASS: ("green", "pass"), Status.PARTIAL: ("yellow", "partial"), Status.FAIL: ("red", "fail"),
-    Status.ERROR: ("red", "error"), Status.TIMEOUT: ("magenta", "timeout"), Status.MEMORY: ("magenta", "memory"),
-    Status.CRASH: ("magenta", "crash"), Status.PROTOCOL: ("magenta", "protocol"), Status.BANNED: ("red", "banned"),
-    Status.MISSING: ("dim", "missing"), Status.REFUSED: ("red", "refused"),
+    Status.PASS: "green", Status.PARTIAL: "yellow", Status.FAIL: "red", Status.ERROR: "red", Status.TIMEOUT: "magenta",
+    Status.MEMORY: "magenta", Status.CRASH: "magenta", Status.PROTOCOL: "magenta", Status.BANNED: "red",
+    Status.MISSING: "dim", Status.REFUSED: "red",
 }
 
 
+def status_text(status: Status) -> str:
+    """The status word in the learner's language (the JSON keeps the English value)."""
+    words = {Status.PASS: _("pass"), Status.PARTIAL: _("partial"), Status.FAIL: _("fail"), Status.ERROR: _("error"),
+             Status.TIMEOUT: _("timeout"), Status.MEMORY: _("memory"), Status.CRASH: _("crash"),
+             Status.PROTOCOL: _("protocol"), Status.BANNED: _("banned"), Status.MISSING: _("missing"),
+             Status.REFUSED: _("refused")}
+    return words[status]
+
+
 def badge(status: Status) -> str:
-    colour, text = STYLE[status]
-    return f"[{colour}]{text}[/{colour}]"
+    colour = STYLE[status]
+    return f"[{colour}]{status_text(status)}[/{colour}]"
 
 
 MAX_NAMES = 2  # test names listed under one shared failure
@@ -43,40 +52,42 @@ def failure_groups(exercise: ExerciseResult) -> list[tuple[Status, str, list[Tes
 
 
 def test_label(test: TestResult) -> str:
-    return escape(test.name) + (" [dim](hidden)[/dim]" if test.visibility == "hidden" else "")
+    return escape(test.name) + (_(" [dim](hidden)[/dim]") if test.visibility == "hidden" else "")
 
 
 def print_failures(console: Console, exercise: ExerciseResult) -> None:
     """Each distinct failure once, with the checks it failed; readable at 80 columns."""
     for status, message, tests in failure_groups(exercise):
-        console.print(f" {badge(status)} {escape(message) or 'failed'}", overflow="fold")
+        console.print(f" {badge(status)} {escape(message) or _('failed')}", overflow="fold")
         if len(tests) == 1:
-            console.print(f"     in {test_label(tests[0])}", overflow="fold")
+            console.print("     " + _("in {name}").format(name=test_label(tests[0])), overflow="fold")
         else:
             names = ", ".join(test_label(t) for t in tests[:MAX_NAMES])
-            more = f" and {len(tests) - MAX_NAMES} more" if len(tests) > MAX_NAMES else ""
-            console.print(f"     in {len(tests)} checks: {names}{more}", overflow="fold")
+            more = _(" and {count} more").format(count=len(tests) - MAX_NAMES) if len(tests) > MAX_NAMES else ""
+            console.print("     " + _("in {count} checks: {names}{more}").format(count=len(tests), names=names,
+                                                                               more=more), overflow="fold")
         printed = next((t.output for t in tests if t.output), "")
         if printed:
             lines = printed.rstrip().splitlines()
             shown = lines[-MAX_OUTPUT_LINES:]
-            console.print("     your code printed" + (f" (last {len(shown)} lines)" if len(lines) > len(shown) else "")
-                          + ":\n" + "\n".join("       " + escape(line) for line in shown), overflow="fold")
+            console.print("     " + (_("your code printed (last {count} lines):").format(count=len(shown))
+                                     if len(lines) > len(shown) else _("your code printed:"))
+                          + "\n" + "\n".join("       " + escape(line) for line in shown), overflow="fold")
 
 
 def summary_table(results: Results) -> Table:
-    table = Table(title="Score", title_justify="left")
-    table.add_column("exercise")
-    table.add_column("status")
-    table.add_column("score", justify="right")
-    table.add_column("tests passed", justify="right")
-    table.add_column("time", justify="right")
+    table = Table(title=_("Score"), title_justify="left")
+    table.add_column(_("exercise"))
+    table.add_column(_("status"))
+    table.add_column(_("score"), justify="right")
+    table.add_column(_("tests passed"), justify="right")
+    table.add_column(_("time"), justify="right")
     for e in results.exercises:
         passed = sum(t.status is Status.PASS for t in e.tests)
         table.add_row(escape(e.slug), badge(e.status), f"{e.score:.1f}/{e.max_score:.0f}",
                       f"{passed}/{len(e.tests)}" if e.tests else "-", f"{e.duration:.1f}s")
     table.add_section()
-    table.add_row("total", "", f"{results.score:.1f}/{results.max_score:.0f}",
+    table.add_row(_("total"), "", f"{results.score:.1f}/{results.max_score:.0f}",
                   f"{percent(results.score, results.max_score):.0f}%", "")
     return table
 
@@ -93,7 +104,8 @@ def running(console: Console, what: str) -> Iterator[None]:
 
         def tick() -> None:
             while not stop.wait(1.0):
-                status.update(f"{what}… {time.monotonic() - start:.0f} s (Ctrl-C stops)")
+                status.update(_("{what}… {seconds:.0f} s (Ctrl-C stops)").format(what=what,
+                                                                                   seconds=time.monotonic() - start))
         ticker = threading.Thread(target=tick, daemon=True)
         ticker.start()
         try:
@@ -105,7 +117,8 @@ def running(console: Console, what: str) -> Iterator[None]:
 def one_line(exercise: ExerciseResult) -> str:
     """``activations  7.5/10  partial  3 checks fail`` (for many exercises at once)."""
     failing = sum(t.status is not Status.PASS for t in exercise.tests)
-    note = escape(exercise.message[:60]) if exercise.message else (f"{failing} check(s) fail" if failing else "")
+    note = escape(exercise.message[:60]) if exercise.message else (
+        _("{count} check(s) fail").format(count=failing) if failing else "")
     return f"{escape(exercise.slug):<24} {exercise.score:>5.1f}/{exercise.max_score:<3.0f} {badge(exercise.status)}  {note}"
 
 
@@ -117,11 +130,11 @@ def print_exercise(console: Console, exercise: ExerciseResult, show_passed: bool
         return
     scored = [t for t in exercise.tests if t.max_score > 0 or t.status is not Status.PASS]
     passed = [t for t in scored if t.status is Status.PASS]
-    console.print(f"[bold]{escape(exercise.slug)}[/bold]: {len(passed)}/{len(scored)} checks pass, "
-                  f"{exercise.score:.1f}/{exercise.max_score:g} points")
+    console.print(_("[bold]{slug}[/bold]: {passed}/{total} checks pass, {score:.1f}/{max:g} points").format(
+        slug=escape(exercise.slug), passed=len(passed), total=len(scored), score=exercise.score, max=exercise.max_score))
     print_failures(console, exercise)
     if show_passed and passed:
-        console.print(" [green]pass[/green] " + ", ".join(test_label(t) for t in passed), overflow="fold")
+        console.print(f" {badge(Status.PASS)} " + ", ".join(test_label(t) for t in passed), overflow="fold")
 
 
 def batch_table(graded: dict[str, Results]) -> Table:

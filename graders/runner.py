@@ -20,6 +20,7 @@ from typing import Callable, Iterable
 
 from . import manifest, paths, sandbox, settings, submissions
 from .errors import SubmissionMissing
+from .i18n import _
 from .manifest import Exercise
 from .results import ExerciseResult, Results, Status, TestResult
 
@@ -176,9 +177,10 @@ def build_result(exercise: Exercise, events: list[dict], code: int | None, limit
     result = ExerciseResult(exercise.slug, float(exercise.points), detail=(detail + "\n" + output_tail).strip())
     if collection_errors or not collected:
         result.error = Status.TIMEOUT if code is None else Status.ERROR
-        result.message = ("the grader could not load this exercise's tests - ask your instructor"
+        result.message = (_("the grader could not load this exercise's tests - ask your instructor")
                           if collection_errors else
-                          f"grading stopped before any test ran ({'time limit' if code is None else 'exit code ' + str(code)})")
+                          _("grading stopped before any test ran ({reason})").format(
+                              reason=_("time limit") if code is None else _("exit code {code}").format(code=code)))
         return result
     total = sum(t["points"] for t in collected) or 1.0  # the banned-calls gate weighs 0
     for test in collected:
@@ -186,9 +188,10 @@ def build_result(exercise: Exercise, events: list[dict], code: int | None, limit
         event = finished.get(test["nodeid"])
         if event is None:
             status = Status.TIMEOUT if code is None or stopped else Status.CRASH
-            message = (f"not run: {stopped['reason']}; fix that first (an infinite loop?)" if stopped else
-                       f"not run: grading this exercise hit its {limit:g} s limit" if code is None
-                       else "not run: the test process died (crash, os._exit or a fatal signal)")
+            message = (_("not run: {reason}; fix that first (an infinite loop?)").format(reason=stopped["reason"])
+                       if stopped else
+                       _("not run: grading this exercise hit its {limit:g} s limit").format(limit=limit)
+                       if code is None else _("not run: the test process died (crash, os._exit or a fatal signal)"))
             result.tests.append(TestResult(test["name"], status, share, test["visibility"], message,
                                            id=test["nodeid"], weight=test["points"],
                                            probes=test.get("probes", ""), topic=test.get("topic", "")))

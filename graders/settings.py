@@ -11,6 +11,7 @@ of that child process only.
     MLKIT_RUN_DIR, MLKIT_RUN_CGROUP   the run folder and cgroup of a judge (set by the runner)
     MLKIT_AUTOGRADER_ROOT     Gradescope's /autograder (tests)
     MLKIT_HOME                where mock-interview sessions live (default: the user's data folder)
+    MLKIT_LANG=en|zh          the kit's language (`--lang` sets it; default: from the locale)
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ RUN_DIR = "MLKIT_RUN_DIR"
 RUN_CGROUP = "MLKIT_RUN_CGROUP"
 AUTOGRADER_ROOT = "MLKIT_AUTOGRADER_ROOT"
 HOME = "MLKIT_HOME"
+LANG = "MLKIT_LANG"
 
 
 def flag(name: str) -> bool:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from graders import cli, manifest, paths, runner, state
+from graders import cli, cli_learner, manifest, paths, runner, state
 from graders.results import ExerciseResult, Results, Status, TestResult
 
 SLUG = "activations"
@@ -147,7 +147,7 @@ def test_an_infinite_loop_stops_the_practice_run_and_shows_the_learners_prints(t
 
 def test_check_passes_k_x_s_to_pytest(monkeypatch, tmp_path):
     calls = []
-    monkeypatch.setattr(cli.subprocess, "run", lambda command, **k: calls.append(command) or
+    monkeypatch.setattr(cli_learner.subprocess, "run", lambda command, **k: calls.append(command) or
                         subprocess.CompletedProcess(command, 0))
     result = CliRunner().invoke(cli.main, ["check", SLUG, "-k", "sigmoid", "-x", "-s"])
     assert result.exit_code == 0
