@@ -1,7 +1,5 @@
 """Visible tests for feasibility_scorecard: `python grade.py check feasibility_scorecard`."""
-import pytest
-
-from graders.asserts import assert_scalar_close
+from graders.asserts import assert_scalar_close, expect_raises
 
 NAMES = ("market_demand", "technical_feasibility", "data_resources", "funding_and_talent", "business_model")
 
@@ -31,5 +29,7 @@ def test_unassessed_criterion_is_reported(learner):
 
 def test_typo_raises_value_error(learner):
     criteria = dict(zip(NAMES, [8, 8, 8, 8, 8]), buisness_model=8)
-    with pytest.raises(ValueError):
-        learner.score_project(criteria, {name: 1 for name in NAMES})
+    weights = {name: 1 for name in NAMES}
+    with expect_raises(ValueError, f"score_project(criteria={criteria}, weights={weights})",
+                       "'buisness_model' is a misspelt criterion name"):
+        learner.score_project(criteria, weights)

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from graders.asserts import assert_allclose, assert_scalar_close, call_repr
+from graders.asserts import assert_allclose, assert_scalar_close, call_repr, expect_raises
 
 
 def test_roc_curve_without_ties(learner):
@@ -38,6 +38,7 @@ def test_roc_auc_score(learner):
 
 
 def test_one_class_raises(learner):
-    with pytest.raises(ValueError):
-        learner.roc_auc_score(np.ones(4, dtype=int), np.array([0.1, 0.2, 0.3, 0.4]))
-        pytest.fail("roc_auc_score with only positive labels should raise ValueError")
+    y, s = np.ones(4, dtype=int), np.array([0.1, 0.2, 0.3, 0.4])
+    with expect_raises(ValueError, call_repr("roc_auc_score", y, s) + " with only positive labels",
+                       "the ROC curve is undefined with one class"):
+        learner.roc_auc_score(y, s)

@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from graders.asserts import assert_allclose, call_repr
+from graders.asserts import assert_allclose, call_repr, expect_raises
 
 
 def random_rollout(seed, T, last):
@@ -153,10 +153,9 @@ def test_gae_matches_reference_on_random_rollouts(learner, reference, T, seed, l
 @pytest.mark.clause("C6", probes="a truncation inside the buffer accepted silently", topic="input validation")
 def test_gae_rejects_truncation_inside_the_buffer(learner):
     args = (np.ones(3), np.zeros(3), 0.0, np.zeros(3, bool), np.array([False, True, False]), 0.9, 0.9)
-    with pytest.raises(ValueError):
+    with expect_raises(ValueError, gae_call(*args),
+                       "a truncation before the last step cannot be bootstrapped from v_last"):
         learner.gae(*args)
-        pytest.fail(f"called {gae_call(*args)}: a truncation before the last step is not bootstrappable from "
-                    f"v_last, expected ValueError")
 
 
 @pytest.mark.clause("C5", "C6", probes="a step both terminated and truncated inside the buffer refused, or bootstrapped",

@@ -21,7 +21,7 @@ Wrong answers this suite is built to catch:
 import numpy as np
 import pytest
 
-from graders.asserts import assert_allclose, assert_equal, assert_finite, assert_shape, call_repr
+from graders.asserts import assert_allclose, assert_equal, assert_finite, assert_shape, call_repr, expect_raises
 
 SDPA_SHAPES = [  # (leading axes, Tq, Tk, d_k, d_v)
     ((), 4, 4, 8, 8),
@@ -263,8 +263,9 @@ def test_merge_heads_concatenates_heads(learner):
 
 @pytest.mark.clause("C8", probes="split_heads accepting D not divisible by n", topic="input validation")
 def test_split_heads_rejects_indivisible_dimension(learner):
-    with pytest.raises(ValueError):
-        learner.split_heads(np.zeros((1, 2, 10)), 3)
+    x = np.zeros((1, 2, 10))
+    with expect_raises(ValueError, call_repr("split_heads", x, 3), "D = 10 is not divisible by n = 3 heads"):
+        learner.split_heads(x, 3)
 
 
 # ----------------------------------------------------------------------------- vs keras.layers.MultiHeadAttention

@@ -25,7 +25,7 @@ max |angle| 14.6..15.0). The factor test's bound is exact (15/360 of a turn, wit
 import numpy as np
 import pytest
 
-from graders.asserts import assert_allclose, assert_equal, call_repr
+from graders.asserts import assert_allclose, assert_equal, call_repr, expect_raises
 from graders.models import model_spec, rebuild
 
 SEED = 0
@@ -252,9 +252,10 @@ def test_exactly_a_horizontal_flip_and_a_rotation(learner, keras_seeded):
                     topic="data augmentation")
 def test_rotation_factor_is_15_degrees_as_a_fraction_of_a_turn(learner, keras_seeded):
     # The statement's claim about the installed Keras: a factor in degrees does not even build.
-    with pytest.raises(ValueError):
+    with expect_raises(ValueError, "keras.layers.RandomRotation(15)",
+                       "kit check: the statement says Keras refuses a factor in degrees; if it does not, "
+                       "update the statement's trap"):
         keras_seeded.layers.RandomRotation(15)
-        pytest.fail("kit error: the installed Keras accepts RandomRotation(15); update the statement's trap")
     call = "build_augmenter(0)"
     rotations = [layer["config"] for layer in model_spec(learner.build_augmenter(0))["layers"]
                  if layer["class_name"] == "RandomRotation"]

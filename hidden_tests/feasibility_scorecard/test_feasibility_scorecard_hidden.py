@@ -20,7 +20,7 @@ import math
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from graders.asserts import assert_scalar_close
+from graders.asserts import assert_scalar_close, expect_raises
 
 NAMES = ("market_demand", "technical_feasibility", "data_resources", "funding_and_talent", "business_model")
 EQUAL = {name: 1.0 for name in NAMES}
@@ -131,7 +131,7 @@ def test_none_is_missing_and_excluded_from_the_score(learner):
                     topic="input validation")
 def test_every_weighted_criterion_none_raises(learner):
     criteria = rated(None, None, None, None, None)
-    with pytest.raises(ValueError):
+    with expect_raises(ValueError, call_of(criteria, EQUAL), "every weighted criterion is None: nothing to score"):
         learner.score_project(criteria, EQUAL)
 
 
@@ -183,7 +183,7 @@ def test_verdict_thresholds(learner, ratings, expected):
 @pytest.mark.points(2)
 def test_unknown_criterion_raises_a_clear_error(learner):
     criteria = dict(rated(8, 8, 8, 8, 8), market_demnd=9)
-    with pytest.raises(ValueError) as info:
+    with expect_raises(ValueError, call_of(criteria, EQUAL), "'market_demnd' is not a criterion") as info:
         learner.score_project(criteria, EQUAL)
     assert "market_demnd" in str(info.value), (
         f"score_project with a misspelt criterion raised ValueError({str(info.value)!r}); name the unknown key")
@@ -192,7 +192,7 @@ def test_unknown_criterion_raises_a_clear_error(learner):
 @pytest.mark.clause("C7", probes="a misspelt weight key accepted, or not named in the error", topic="input validation")
 def test_unknown_weight_key_raises_a_clear_error(learner):
     weights = dict(EQUAL, team_vibes=2.0)
-    with pytest.raises(ValueError) as info:
+    with expect_raises(ValueError, call_of(rated(8, 8, 8, 8, 8), weights), "'team_vibes' is not a criterion") as info:
         learner.score_project(rated(8, 8, 8, 8, 8), weights)
     assert "team_vibes" in str(info.value), f"ValueError({str(info.value)!r}) does not name the unknown key 'team_vibes'"
 
@@ -202,7 +202,8 @@ def test_unknown_weight_key_raises_a_clear_error(learner):
 @pytest.mark.points(2)
 def test_missing_weighted_criterion_raises_a_clear_error(learner):
     criteria = rated(8, 8, 8, 8)             # business_model absent although weighted
-    with pytest.raises(ValueError) as info:
+    with expect_raises(ValueError, call_of(criteria, EQUAL),
+                       "business_model is weighted but absent from criteria") as info:
         learner.score_project(criteria, EQUAL)
     assert "business_model" in str(info.value), (
         f"ValueError({str(info.value)!r}) does not name the missing criterion 'business_model'")
@@ -220,7 +221,6 @@ def test_missing_weighted_criterion_raises_a_clear_error(learner):
     (rated(8, 8, 8, 8, 8), {name: 0.0 for name in NAMES}),
 ])
 def test_invalid_values_raise(learner, criteria, weights):
-    with pytest.raises(ValueError):
+    with expect_raises(ValueError, call_of(criteria, weights),
+                       "ratings lie in [0, 10], weights are finite and >= 0, and at least one weight is positive"):
         learner.score_project(criteria, weights)
-        pytest.fail(f"called {call_of(criteria, weights)}: expected ValueError (ratings in [0, 10], "
-                    f"weights finite and >= 0, at least one positive)")

@@ -23,7 +23,7 @@ the seeds used are fixed. Each test names the statement's ## Contract clauses it
 import numpy as np
 import pytest
 
-from graders.asserts import assert_equal, assert_scalar_close, call_repr, describe
+from graders.asserts import assert_equal, assert_scalar_close, call_repr, describe, expect_raises
 
 P_E_WHY = "p_e is the chance agreement from BOTH raters' marginal frequencies: sum over labels of p1(label) * p2(label)"
 
@@ -89,8 +89,9 @@ def test_kappa_undefined_is_nan(learner):
 
 @pytest.mark.clause("C3", probes="raters of different lengths accepted", topic="input validation")
 def test_kappa_rejects_different_lengths(learner):
-    with pytest.raises(ValueError):
-        learner.cohen_kappa(np.array([0, 1, 1]), np.array([0, 1]))
+    y1, y2 = np.array([0, 1, 1]), np.array([0, 1])
+    with expect_raises(ValueError, call_repr("cohen_kappa", y1, y2), "the two raters must label the same items"):
+        learner.cohen_kappa(y1, y2)
 
 
 # ---------------------------------------------------------------------------- folds: shared checks
@@ -180,7 +181,7 @@ def test_kfold_shuffle_is_applied_and_seeded(learner):
 @pytest.mark.clause("C9", probes="k < 2 or k > n accepted by kfold_indices", topic="input validation")
 @pytest.mark.parametrize("n,k", [(10, 1), (5, 6), (3, 0)])
 def test_kfold_rejects_bad_k(learner, n, k):
-    with pytest.raises(ValueError):
+    with expect_raises(ValueError, call_repr("kfold_indices", n, k), f"k must satisfy 2 <= k <= n = {n}"):
         learner.kfold_indices(n, k)
 
 
@@ -246,8 +247,9 @@ def test_stratified_seed_semantics(learner):
 
 @pytest.mark.clause("C9", probes="k > n accepted by stratified_kfold_indices", topic="input validation")
 def test_stratified_rejects_bad_k(learner):
-    with pytest.raises(ValueError):
-        learner.stratified_kfold_indices(np.array([0, 1, 0, 1]), 5)
+    y = np.array([0, 1, 0, 1])
+    with expect_raises(ValueError, call_repr("stratified_kfold_indices", y, 5), "k must satisfy 2 <= k <= n = 4"):
+        learner.stratified_kfold_indices(y, 5)
 
 
 # ---------------------------------------------------------------------------- contract: types, validation, generator
@@ -260,10 +262,8 @@ def test_kappa_is_a_float_and_refuses_empty_inputs(learner):
     assert isinstance(got, float), (f"called {call_repr('cohen_kappa', y1, y2)}; got {describe(got)}, "
                                     f"expected a Python float")
     for empty in (np.array([], dtype=int), []):
-        with pytest.raises(ValueError):
+        with expect_raises(ValueError, call_repr("cohen_kappa", empty, empty), "empty inputs: p_o would be 0/0"):
             learner.cohen_kappa(empty, empty)
-            pytest.fail(f"called {call_repr('cohen_kappa', empty, empty)}: empty inputs, expected ValueError "
-                        f"(p_o would be 0/0)")
 
 
 @pytest.mark.points(2)
@@ -286,6 +286,5 @@ def test_kfold_shuffle_uses_default_rng_permutation(learner):
 @pytest.mark.clause("C9", probes="k < 2 accepted by stratified_kfold_indices", topic="input validation")
 def test_stratified_rejects_k_below_two(learner, k):
     y = np.array([0, 1, 0, 1, 1, 0])
-    with pytest.raises(ValueError):
+    with expect_raises(ValueError, call_repr("stratified_kfold_indices", y, k), "k must be at least 2"):
         learner.stratified_kfold_indices(y, k)
-        pytest.fail(f"called {call_repr('stratified_kfold_indices', y, k)}: k must be at least 2, expected ValueError")

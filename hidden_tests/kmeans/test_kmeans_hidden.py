@@ -32,7 +32,8 @@ Each test names the statement's ## Contract clauses it enforces.
 import numpy as np
 import pytest
 
-from graders.asserts import assert_allclose, assert_equal, assert_finite, assert_scalar_close, call_repr, describe
+from graders.asserts import (assert_allclose, assert_equal, assert_finite, assert_scalar_close, call_repr, describe,
+                             expect_raises)
 
 SILHOUETTE_TOL = 1e-6
 
@@ -251,8 +252,10 @@ def test_silhouette_arbitrary_label_values(learner):
 @pytest.mark.parametrize("labels", [[0, 0, 0, 0], [0, 1, 2, 3]])
 def test_silhouette_rejects_one_or_n_clusters(learner, labels):
     X = np.arange(8.0).reshape(4, 2)
-    with pytest.raises(ValueError):
-        learner.silhouette_score(X, np.array(labels))
+    labels = np.array(labels)
+    with expect_raises(ValueError, call_repr("silhouette_score", X, labels),
+                       "the silhouette needs 2 <= number of clusters <= n - 1"):
+        learner.silhouette_score(X, labels)
 
 
 # ---------------------------------------------------------------------------- contract: tol, dtypes, k-means++, seed

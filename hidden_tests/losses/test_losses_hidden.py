@@ -30,7 +30,7 @@ import numpy as np
 import pytest
 
 from graders.asserts import (assert_allclose, assert_finite, assert_scalar_close, assert_shape, call_repr,
-                             centred_difference)
+                             centred_difference, expect_raises)
 
 SHAPES = [(6,), (4, 3), (2, 3, 5)]
 LOSSES = ["mse", "binary_cross_entropy", "binary_cross_entropy_with_logits", "categorical_cross_entropy", "hinge"]
@@ -188,10 +188,9 @@ def test_shape_mismatch_raises(learner):
     y = np.array([1.0, 0.0, 1.0, 0.0])
     p = np.array([[0.9], [0.2], [0.6], [0.4]])
     for name in ("mse", "binary_cross_entropy"):
-        with pytest.raises(ValueError):
+        with expect_raises(ValueError, call_repr(name, y, p),
+                           "y and the prediction must have the same shape: (4,) and (4, 1) would broadcast to (4, 4)"):
             getattr(learner, name)(y, p)
-            pytest.fail(f"called {call_repr(name, y, p)}: expected a ValueError, since (4,) and (4, 1) "
-                        f"would broadcast to (4, 4)")
 
 
 # ------------------------------------------------------------------ vs Keras
@@ -247,10 +246,10 @@ def test_every_function_refuses_mismatched_shapes(learner):
         y = rng.integers(0, 2, size=y_shape).astype(float)
         p = rng.uniform(0.1, 0.9, size=p_shape)
         for name in LOSSES + GRADS:
-            with pytest.raises(ValueError):
+            with expect_raises(ValueError, call_repr(name, y, p),
+                               f"shapes {y_shape} and {p_shape} differ; numpy would broadcast them to "
+                               f"{np.broadcast_shapes(y_shape, p_shape)}"):
                 getattr(learner, name)(y.copy(), p.copy())
-                pytest.fail(f"called {call_repr(name, y, p)}: expected a ValueError, since shapes {y_shape} and "
-                            f"{p_shape} differ (numpy would broadcast them to {np.broadcast_shapes(y_shape, p_shape)})")
 
 
 @pytest.mark.points(2)

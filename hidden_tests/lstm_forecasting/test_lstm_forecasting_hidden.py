@@ -38,7 +38,7 @@ scores about 1.8, the naive forecast 1.0 by definition.
 import numpy as np
 import pytest
 
-from graders.asserts import as_array, assert_allclose, assert_equal, assert_shape, call_repr
+from graders.asserts import as_array, assert_allclose, assert_equal, assert_shape, call_repr, expect_raises
 from graders.models import (assert_compiled, assert_input_shape, assert_layer_sequence, assert_output_shape,
                             compiled_loss, model_spec, rebuild)
 
@@ -146,8 +146,10 @@ def test_target_never_inside_or_next_to_its_window(learner, window, horizon):
                     topic="input validation")
 @pytest.mark.parametrize("n,window,horizon", [(3, 3, 1), (5, 3, 3), (4, 0, 1), (4, 2, 0)])
 def test_too_short_series_or_bad_sizes_raise(learner, n, window, horizon):
-    with pytest.raises(ValueError):
-        learner.make_windows(np.arange(float(n)), window, horizon=horizon)
+    series = np.arange(float(n))
+    with expect_raises(ValueError, call_repr("make_windows", series, window, horizon=horizon),
+                       "window >= 1, horizon >= 1 and a series long enough for one window (window + horizon values)"):
+        learner.make_windows(series, window, horizon=horizon)
 
 
 @pytest.mark.clause("C1", "C4", probes="a series that holds exactly one window refused or mis-sliced",

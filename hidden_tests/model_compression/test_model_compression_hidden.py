@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from graders.asserts import assert_allclose, assert_equal, assert_finite, as_array, call_repr
+from graders.asserts import assert_allclose, assert_equal, assert_finite, as_array, call_repr, expect_raises
 
 
 # ------------------------------------------------------------------ pruning
@@ -107,8 +107,9 @@ def test_prune_count_uses_pythons_round(learner, shape, sparsity):
 @pytest.mark.clause("C3", probes="a sparsity outside [0, 1] accepted", topic="input validation")
 @pytest.mark.parametrize("sparsity", [-0.1, 1.5])
 def test_prune_rejects_bad_sparsity(learner, sparsity):
-    with pytest.raises(ValueError):
-        learner.magnitude_prune(np.ones((2, 2)), sparsity)
+    w = np.ones((2, 2))
+    with expect_raises(ValueError, call_repr("magnitude_prune", w, sparsity), "sparsity must lie in [0, 1]"):
+        learner.magnitude_prune(w, sparsity)
 
 
 # ------------------------------------------------------------------ quantisation

@@ -44,7 +44,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from graders.asserts import assert_allclose, assert_scalar_close, call_repr
+from graders.asserts import assert_allclose, assert_scalar_close, call_repr, expect_raises
 
 
 def accuracy(y, p):
@@ -129,20 +129,18 @@ def test_scores_match_reference(learner, reference, n, k, seed):
 @pytest.mark.parametrize("k", [1, 0, 11])
 def test_invalid_k_raises(learner, k):
     X, y = id_data(10)
-    with pytest.raises(ValueError):
+    with expect_raises(ValueError, f"cross_val_scores(model_fn, X of shape {X.shape}, y, k={k}, seed=0)",
+                       f"k must satisfy 2 <= k <= n = {len(y)}"):
         learner.cross_val_scores(recording_model_fn([]), X, y, k, 0)
-        pytest.fail(f"called cross_val_scores(model_fn, X of shape {X.shape}, y, k={k}, seed=0); expected "
-                    f"ValueError (2 <= k <= n)")
 
 
 @pytest.mark.clause("C4", probes="X and y of different lengths accepted", topic="input validation")
 def test_mismatched_x_and_y_raise(learner):
     X, y = id_data(12)
     for X_, y_ in ((X, y[:10]), (X[:10], y)):
-        with pytest.raises(ValueError):
+        with expect_raises(ValueError, f"cross_val_scores(model_fn, X of shape {X_.shape}, y of shape {y_.shape}, "
+                                       f"k=3, seed=0)", "X and y differ in length"):
             learner.cross_val_scores(recording_model_fn([]), X_, y_, 3, 0)
-            pytest.fail(f"called cross_val_scores(model_fn, X of shape {X_.shape}, y of shape {y_.shape}, k=3, "
-                        f"seed=0); expected ValueError (X and y differ in length)")
 
 
 # --------------------------------------------------------------------------- bootstrap_ci
@@ -225,10 +223,9 @@ def test_bootstrap_ci_is_ordered_and_contains_the_point_estimate(learner):
 def test_bootstrap_ci_rejects_invalid_arguments(learner, n, alpha, m_p, what):
     y = np.arange(20) % 2
     p = np.resize(y, m_p)
-    with pytest.raises(ValueError):
+    with expect_raises(ValueError, call_repr("bootstrap_ci", "accuracy", y, p, n, alpha, 0) + f" with {what}",
+                       "n >= 1, 0 < alpha < 1, and y and p of the same length"):
         learner.bootstrap_ci(accuracy, y, p, n, alpha, 0)
-        pytest.fail(f"called {call_repr('bootstrap_ci', 'accuracy', y, p, n, alpha, 0)} with {what}; expected "
-                    f"ValueError")
 
 
 def recall(y, p):

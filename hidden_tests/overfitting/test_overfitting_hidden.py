@@ -42,7 +42,7 @@ everything a model that does not learn can pass weighs 24 (1/3). Measured: compi
 import numpy as np
 import pytest
 
-from graders.asserts import assert_equal, assert_scalar_close, call_repr
+from graders.asserts import assert_equal, assert_scalar_close, call_repr, expect_raises
 from graders.models import (assert_compiled, assert_input_shape, assert_output_shape, callback_spec,
                             model_spec, rebuild)
 
@@ -250,7 +250,7 @@ def test_early_stopping_vs_keras_on_random_curves(learner, keras):
                     topic="input validation")
 @pytest.mark.points(0.5)
 def test_early_stopping_empty_raises(learner):
-    with pytest.raises(ValueError):
+    with expect_raises(ValueError, "early_stopping_epoch([], 3, 0.0)", "an empty val_losses has no best epoch"):
         learner.early_stopping_epoch([], 3, 0.0)
 
 

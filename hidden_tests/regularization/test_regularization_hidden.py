@@ -32,7 +32,7 @@ Wrong answers this suite is built to catch:
 import numpy as np
 import pytest
 
-from graders.asserts import assert_allclose, assert_equal, assert_scalar_close, assert_shape, call_repr
+from graders.asserts import assert_allclose, assert_equal, assert_scalar_close, assert_shape, call_repr, expect_raises
 
 BN_CASES = [  # (shape, momentum): small batch so that N vs N - 1 matters; NHWC so that the axes matter
     ((4, 3), 0.9),
@@ -200,13 +200,11 @@ def test_dropout_backward_uses_the_given_mask(learner):
 def test_dropout_rejects_invalid_p(learner, p):
     x = np.ones((2, 2))
     for training in (True, False):
-        with pytest.raises(ValueError):
+        with expect_raises(ValueError, call_repr("dropout_forward", x, p, training=training, seed=0),
+                           "p must be in [0, 1), in training and at eval"):
             learner.dropout_forward(x, p, training, 0)
-            pytest.fail(f"called {call_repr('dropout_forward', x, p, training=training, seed=0)}; expected ValueError: "
-                        f"p must be in [0, 1), in training and at eval")
-    with pytest.raises(ValueError):
+    with expect_raises(ValueError, f"dropout_backward(dout, mask, p={p})", "p must be in [0, 1)"):
         learner.dropout_backward(x, x.astype(bool), p)
-        pytest.fail(f"called dropout_backward(dout, mask, p={p}); expected ValueError: p must be in [0, 1)")
 
 
 @pytest.mark.clause("C5", probes="a mask drawn from numpy's global RNG or another generator than default_rng(seed)",

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from graders.asserts import assert_allclose, assert_scalar_close, assert_shape, call_repr
+from graders.asserts import assert_allclose, assert_scalar_close, assert_shape, call_repr, expect_raises
 
 FAST = settings(max_examples=30, deadline=None, derandomize=True, database=None, phases=[Phase.generate],
                 report_multiple_bugs=False, suppress_health_check=[HealthCheck.too_slow])
@@ -129,9 +129,8 @@ def test_auc_vs_sklearn(learner, skm):
                     topic="input validation")
 def test_auc_rejects_non_monotonic_x(learner):
     x, y = np.array([0.0, 0.6, 0.3, 1.0]), np.array([0.0, 0.5, 0.7, 1.0])
-    with pytest.raises(ValueError):
+    with expect_raises(ValueError, call_repr("auc", x, y), "x goes up then down: it must be monotonic"):
         learner.auc(x, y)
-        pytest.fail(f"called {call_repr('auc', x, y)}: x goes up then down, so auc must raise ValueError")
 
 
 # ------------------------------------------------------------------ roc_auc_score
@@ -178,10 +177,9 @@ def test_one_class_raises_with_a_clear_message(learner):
     for y in (np.zeros(4, dtype=int), np.ones(4, dtype=int)):
         for name in ("roc_auc_score", "roc_curve"):
             call = call_repr(name, y, s)
-            with pytest.raises(ValueError) as info:
+            with expect_raises(ValueError, f"{call} with only {'positives' if y[0] else 'negatives'}",
+                               "the ROC curve is undefined with one class") as info:
                 getattr(learner, name)(y.copy(), s.copy())
-                pytest.fail(f"called {call} with only {'positives' if y[0] else 'negatives'}: expected ValueError "
-                            f"(the ROC curve is undefined with one class)")
             message = str(info.value).lower()
             assert "one class" in message or "single class" in message, (
                 f"called {call}; the ValueError's message {str(info.value)!r} should say that y_true holds "
@@ -197,9 +195,8 @@ def test_auc_rejects_mismatched_or_too_short_inputs(learner):
              (np.array([0.0, 0.5]), np.array([0.0, 1.0, 1.0]), "x and y of different lengths"),
              (np.array([0.5]), np.array([1.0]), "a single point")]
     for x, y, what in cases:
-        with pytest.raises(ValueError):
+        with expect_raises(ValueError, call_repr("auc", x, y), f"{what}: the area is undefined"):
             learner.auc(x, y)
-            pytest.fail(f"called {call_repr('auc', x, y)} with {what}: expected ValueError")
 
 
 @pytest.mark.points(2)
@@ -208,10 +205,9 @@ def test_lengths_must_match(learner):
     y, s = np.array([0, 1, 0, 1, 1]), np.array([0.2, 0.9, 0.4, 0.7])
     for name in ("roc_curve", "roc_auc_score"):
         for labels, scores in ((y, s), (y[:3], s)):
-            with pytest.raises(ValueError):
+            with expect_raises(ValueError, call_repr(name, labels, scores),
+                               "y_true and scores differ in length: never truncate the longer one"):
                 getattr(learner, name)(labels.copy(), scores.copy())
-                pytest.fail(f"called {call_repr(name, labels, scores)}: y_true and scores differ in length, "
-                            f"expected ValueError (never truncate the longer one)")
 
 
 @pytest.mark.points(2)
@@ -221,7 +217,5 @@ def test_labels_other_than_zero_and_one_are_refused(learner):
     # both classes present and a label sum that is neither 0 nor n, so no one-class check can catch them by chance
     for y in (np.array([0, 1, 2, 0]), np.array([0, 1, -1, 1])):
         for name in ("roc_curve", "roc_auc_score"):
-            with pytest.raises(ValueError):
+            with expect_raises(ValueError, call_repr(name, y, s), "labels must be 0/1 (or False/True)"):
                 getattr(learner, name)(y.copy(), s.copy())
-                pytest.fail(f"called {call_repr(name, y, s)}: labels must be 0/1 (or False/True), "
-                            f"expected ValueError")

@@ -35,7 +35,7 @@ learning weight of about 120 points, which would make the metrics and NMS nearly
 import numpy as np
 import pytest
 
-from graders.asserts import assert_allclose, assert_equal, assert_scalar_close, call_repr
+from graders.asserts import assert_allclose, assert_equal, assert_scalar_close, call_repr, expect_raises
 from graders.models import assert_compiled, assert_output_shape, model_spec, rebuild
 
 IOU_THRESHOLD = 0.80
@@ -127,9 +127,9 @@ def test_mask_metrics_vs_reference(learner, reference, shape):
 def test_mask_shape_mismatch_raises(learner):
     a = np.ones((4, 4), bool)
     b = np.ones((4, 1), bool)
-    with pytest.raises(ValueError):
+    with expect_raises(ValueError, call_repr("iou", a, b), "masks of different shapes must not broadcast"):
         learner.iou(a, b)
-    with pytest.raises(ValueError):
+    with expect_raises(ValueError, call_repr("dice", a, b), "masks of different shapes must not broadcast"):
         learner.dice(a, b)
 
 

@@ -35,7 +35,7 @@ Adam 0.997-1.000 (seeds 0-2).
 import numpy as np
 import pytest
 
-from graders.asserts import assert_allclose, assert_scalar_close, assert_shape, call_repr
+from graders.asserts import assert_allclose, assert_scalar_close, assert_shape, call_repr, expect_raises
 from graders.models import assert_compiled, assert_input_shape, assert_output_shape, model_spec, rebuild
 
 VOCAB, TAGS, SEQ_LEN, EPOCHS, BATCH = 40, 5, 20, 5, 32
@@ -161,14 +161,17 @@ def test_integer_and_float32_inputs(learner, reference):
 @pytest.mark.clause("C7", probes="nan (0/0) instead of ValueError for an empty mask", topic="input validation")
 def test_empty_mask_raises(learner):
     y_true, y_pred, mask = random_case(1, 2, 4, 3)
-    with pytest.raises(ValueError):
-        learner.masked_accuracy(y_true, y_pred, np.zeros_like(mask))
+    empty = np.zeros_like(mask)
+    with expect_raises(ValueError, call_repr("masked_accuracy", y_true, y_pred, empty) + " with an all-False mask",
+                       "a mask that selects no token leaves nothing to score (0/0)"):
+        learner.masked_accuracy(y_true, y_pred, empty)
 
 
 @pytest.mark.clause("C7", probes="a mask of another shape accepted", topic="input validation")
 def test_mismatched_shapes_raise(learner):
     y_true, y_pred, mask = random_case(2, 2, 4, 3)
-    with pytest.raises(ValueError):
+    with expect_raises(ValueError, call_repr("masked_accuracy", y_true, y_pred, mask[:, :3]),
+                       "the mask must have y_true's shape"):
         learner.masked_accuracy(y_true, y_pred, mask[:, :3])
 
 
@@ -236,10 +239,9 @@ def test_learns_the_tagging_task(learner, train_seed, record_metric, record_seri
 def test_mismatched_prediction_shape_raises(learner):
     y_true, y_pred, mask = random_case(3, 3, 6, 4)
     for bad in (y_pred[:, :1], y_pred[:1]):
-        with pytest.raises(ValueError):
+        with expect_raises(ValueError, call_repr("masked_accuracy", y_true, bad, mask),
+                           "y_pred must have y_true's shape plus the tag axis; numpy would broadcast it silently"):
             learner.masked_accuracy(y_true, bad, mask)
-            pytest.fail(f"called {call_repr('masked_accuracy', y_true, bad, mask)}: y_pred must have y_true's shape "
-                        f"plus the tag axis, expected ValueError (numpy would broadcast it silently)")
 
 
 @pytest.mark.clause("C3", probes="the recurrent layer reading padding (the mask does not reach it)",

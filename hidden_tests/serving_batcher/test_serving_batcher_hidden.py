@@ -26,6 +26,8 @@ import random
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from graders.asserts import expect_raises
+
 
 def recording_model():
     """A judge-side predict_fn (data in, data out) that records every batch it receives."""
@@ -97,9 +99,8 @@ def test_miss_returns_none_and_capacity_one(learner):
 @pytest.mark.clause("C1", probes="a capacity that is not an int >= 1 accepted", topic="input validation")
 @pytest.mark.parametrize("capacity", [0, -3, 2.5])
 def test_invalid_capacity_raises(learner, capacity):
-    with pytest.raises(ValueError):
+    with expect_raises(ValueError, f"LRUCache({capacity!r})", "the capacity must be an int >= 1"):
         learner.LRUCache(capacity)
-        pytest.fail(f"called LRUCache({capacity!r}); expected ValueError (capacity is an int >= 1)")
 
 
 @pytest.mark.clause("C2", probes="get ignoring its default argument on a miss", topic="api contract")
@@ -189,7 +190,7 @@ def test_batch_predict_no_requests_no_calls(learner):
 @pytest.mark.parametrize("max_batch", [0, -1])
 def test_batch_predict_invalid_max_batch(learner, max_batch):
     predict, _ = recording_model()
-    with pytest.raises(ValueError):
+    with expect_raises(ValueError, f"batch_predict(predict_fn, ['a'], {max_batch})", "max_batch must be >= 1"):
         learner.batch_predict(predict, ["a"], max_batch)
 
 
@@ -203,10 +204,10 @@ def test_batch_predict_checks_the_model_output_length(learner):
         return list(batch) + ["extra"]
 
     for model, what in ((broken, "one result fewer"), (verbose, "one result more")):
-        with pytest.raises(ValueError):
+        with expect_raises(ValueError, f"batch_predict(predict_fn, ['a', 'b', 'c'], 3) with a predict_fn that "
+                                       f"returns {what} than it was given",
+                           "predict_fn must return exactly one result per request"):
             learner.batch_predict(model, ["a", "b", "c"], 3)
-            pytest.fail(f"called batch_predict(predict_fn, ['a', 'b', 'c'], 3) with a predict_fn that returns "
-                        f"{what} than it was given; expected ValueError")
 
 
 # --------------------------------------------------------------------------- dedupe_and_cache

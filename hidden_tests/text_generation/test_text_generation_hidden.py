@@ -26,7 +26,7 @@ T = 0.5 with T ignored give about 112 (limit 35.9); reseeding every step gives 3
 import numpy as np
 import pytest
 
-from graders.asserts import assert_allclose, assert_equal, assert_finite, assert_shape, call_repr
+from graders.asserts import assert_allclose, assert_equal, assert_finite, assert_shape, call_repr, expect_raises
 from graders.models import model_spec
 
 P_VALUE = 1e-6
@@ -294,7 +294,8 @@ def test_generate_passes_filters(learner, keras):
 @pytest.mark.clause("C13", probes="a start character outside vocab accepted", topic="input validation")
 @pytest.mark.points(1)
 def test_generate_rejects_unknown_characters(learner, chain_model):
-    with pytest.raises(ValueError):
+    with expect_raises(ValueError, f"generate(model, 'az', 3, vocab={VOCAB!r}, temperature=0.0, seed=0)",
+                       "every character of start must be in vocab"):
         learner.generate(chain_model, "az", 3, VOCAB, temperature=0.0, seed=0)
 
 
@@ -310,10 +311,9 @@ def test_invalid_sampling_parameters_raise(learner):
         args = dict(temperature=1.0, top_k=None, top_p=None) | kwargs
         for name in ("token_probs", "sample_next"):
             extra = {"seed": 0} if name == "sample_next" else {}
-            with pytest.raises(ValueError):
+            with expect_raises(ValueError, call_repr(name, logits, **kwargs),
+                               "temperature >= 0, top_k >= 1 and 0 < top_p <= 1"):
                 getattr(learner, name)(logits, **args, **extra)
-                pytest.fail(f"called {call_repr(name, logits, **kwargs)}: expected ValueError "
-                            f"(temperature >= 0, top_k >= 1, 0 < top_p <= 1)")
 
 
 @pytest.mark.clause("C9", probes="tokens not drawn with np.random.default_rng(seed) (global generator, RandomState)",
@@ -374,6 +374,6 @@ def test_generate_feeds_the_whole_text(learner, keras):
 
 @pytest.mark.clause("C13", probes="an empty start accepted", topic="input validation")
 def test_generate_rejects_empty_start(learner, chain_model):
-    with pytest.raises(ValueError):
+    with expect_raises(ValueError, f"generate(model, start='', n=3, vocab={VOCAB!r}, temperature=0.0, seed=0)",
+                       "start must not be empty"):
         learner.generate(chain_model, "", 3, VOCAB, temperature=0.0, seed=0)
-        pytest.fail(f"called generate(model, start='', n=3, vocab={VOCAB!r}): expected ValueError (empty start)")

@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 from graders.asserts import (assert_allclose, assert_equal, assert_finite, assert_scalar_close,
-                             call_repr, centred_difference, rel_error)
+                             call_repr, centred_difference, expect_raises, rel_error)
 
 
 def sorted_rows(pairs):
@@ -73,7 +73,7 @@ def test_skipgram_pairs_keep_repeated_words(learner):
 
 @pytest.mark.clause("C3", probes="a window below 1 accepted instead of raising ValueError", topic="input validation")
 def test_skipgram_pairs_reject_window_zero(learner):
-    with pytest.raises(ValueError):
+    with expect_raises(ValueError, "skipgram_pairs([1, 2, 3], 0)", "the window must be >= 1"):
         learner.skipgram_pairs([1, 2, 3], 0)
 
 
@@ -157,7 +157,8 @@ def test_most_similar_vs_reference(learner, reference, seed):
 @pytest.mark.clause("C8", probes="an unknown word not raising KeyError", topic="input validation")
 def test_most_similar_unknown_word_raises(learner):
     E, vocab = random_embeddings(0)
-    with pytest.raises(KeyError):
+    with expect_raises(KeyError, f"most_similar(E of shape {E.shape}, vocab, 'nope', 2)",
+                       "'nope' is not in vocab"):
         learner.most_similar(E, vocab, "nope", 2)
 
 
