@@ -15,6 +15,7 @@ TRACKS = {
     "deep-learning": "Track 3 - deep learning (TensorFlow / Keras 3)",
     "reinforcement-learning": "Track 4 - reinforcement learning (gymnasium)",
     "ml-systems": "Track 5 - ML systems",
+    "large-models": "Track 6 - large-model engineering",
 }
 DIFFICULTIES = ("easy", "medium", "hard")
 

@@ -37,6 +37,12 @@ TOPICS: dict[str, tuple[str, str]] = {
     "model compression": ("pruning, quantisation, distillation", "模型压缩：剪枝、量化、蒸馏"),
     "serving and systems": ("batching, caching, latency, deployment", "服务与系统：批处理、缓存、延迟、部署"),
     "model evaluation": ("comparing models, significance, monitoring", "模型评估：模型比较、显著性、监控"),
+    "tokenization": ("subword vocabularies, BPE merges, byte fallback", "分词：子词词表、BPE 合并、字节回退"),
+    "decoding and search": ("KV caches, greedy and beam search, stopping", "解码与搜索：KV 缓存、贪心与束搜索、终止条件"),
+    "parameter-efficient fine-tuning": ("LoRA and adapters on frozen models", "参数高效微调：冻结模型上的 LoRA 与适配器"),
+    "llm evaluation": ("perplexity, BLEU/ROUGE, calibration", "大模型评估：困惑度、BLEU/ROUGE、校准"),
+    "retrieval and ranking": ("embedding search, recall@k, MRR, NDCG", "检索与排序：向量检索、recall@k、MRR、NDCG"),
+    "distributed training": ("data parallelism, all-reduce, accumulation, mixed precision", "分布式训练：数据并行、all-reduce、梯度累积、混合精度"),
     "ml project judgement": ("feasibility, costs, risks of an ML project", "机器学习项目判断：可行性、成本、风险"),
 }
 
