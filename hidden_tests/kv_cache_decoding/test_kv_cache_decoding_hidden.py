@@ -125,10 +125,10 @@ class JudgeLM:
         else:
             key = cache.get("id") if isinstance(cache, dict) else None
             if key not in self.issued:
-                raise ValueError("this cache was not returned by the LM: pass back exactly the cache lm returned")
+                raise RuntimeError("this cache was not returned by the LM: pass back exactly the cache lm returned")
             prefix = self.issued[key]
         if not fed:
-            raise ValueError("the LM was called with no tokens")
+            raise RuntimeError("the LM was called with no tokens (an empty prompt must raise ValueError first)")
         self.calls.append((prefix, fed, cache is None))
         seq = prefix + fed
         rows = np.stack([self.logits(seq[:len(prefix) + i + 1]) for i in range(len(fed))])
@@ -347,11 +347,11 @@ def test_decode_step_errors(learner):
     with expect_raises(ValueError, "forward(params with 6 positions, ids of length 7)",
                        "the sequence is longer than the position table wpe"):
         learner.forward(params, [1] * 7)
-    _, cache = learner.decode_step(params, [1] * 4, None)
-    with expect_raises(ValueError, step_call([2, 3, 4], 4) + " with 6 positions",
-                       "positions 4, 5, 6 do not fit a position table of 6 rows"):
-        learner.decode_step(params, [2, 3, 4], cache)
-    with expect_raises(ValueError, step_call([], 4), "there must be at least one new token"):
+    _, cache = learner.decode_step(params, [1] * 5, None)
+    with expect_raises(ValueError, step_call([2, 3], 5) + " with 6 positions",
+                       "positions 5 and 6 do not fit a position table of 6 rows (t + len(ids) > P)"):
+        learner.decode_step(params, [2, 3], cache)
+    with expect_raises(ValueError, step_call([], 5), "there must be at least one new token"):
         learner.decode_step(params, [], cache)
 
 
