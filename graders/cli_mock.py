@@ -1,5 +1,7 @@
 """The `mock`, `concepts`, `progress` and `report` commands: timed mock interviews, concept drills,
-progress over time, and the HTML report."""
+progress over time, and the HTML report.
+
+Every string a learner reads goes through ``_`` (graders/i18n.py), help texts included."""
 from __future__ import annotations
 
 import json
@@ -8,10 +10,12 @@ import sys
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 from rich.console import Console
 from rich.markup import escape
 
-from . import concepts, manifest, mock, mock_store, mock_view, paths, progress, report
+from . import concepts, i18n, manifest, mock, mock_store, mock_view, paths, progress, report
+from .i18n import _
 from .mock_store import StoreError
 from .results import Results, clean_text
 
@@ -33,9 +37,10 @@ def read_self_scores(path: Path | None) -> dict | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise click.ClickException(f"cannot read {path}: {exc}") from None
+        raise click.ClickException(_("cannot read {file}: {error}").format(file=path, error=exc)) from None
     if not isinstance(data, dict):
-        raise click.ClickException(f'{path}: expected {{"card_id": [1, 0, 1, ...]}} (one 0/1 per key point) or a count')
+        raise click.ClickException(_("{file}: expected {example} (one 0/1 per key point) or a count").format(
+            file=path, example='{"card_id": [1, 0, 1, ...]}'))
     return data
 
 
@@ -49,7 +54,8 @@ def ask_self_scores(rows: list[dict]) -> dict:
     scores = {}
     for i, row in enumerate(rows, 1):
         mock_view.print_concept_row(console, i, row)
-        scores[row["card"]] = [int(click.confirm(f"  Did your answer cover key point {k}?", default=False))
+        scores[row["card"]] = [int(click.confirm(_("  Did your answer cover key point {number}?").format(number=k),
+                                                 default=False))
                                for k in range(1, row["max"] + 1)]
     return scores
 
@@ -60,7 +66,7 @@ def score_concepts(session: dict, scores: dict | None, as_json: bool) -> list[st
     if not rows or all(r["score"] is not None for r in rows) and scores is None:
         return []
     if scores is None and interactive() and not as_json:
-        console.print("\n[bold]Concept round[/bold]: compare your answers with the key points and score yourself.")
+        console.print(_("\n[bold]Concept round[/bold]: compare your answers with the key points and score yourself."))
         scores = ask_self_scores(rows)
     return mock.apply_self_scores(rows, scores) if scores is not None else []
 
@@ -70,7 +76,8 @@ def finish(session: dict, store: dict, scores: dict | None, as_json: bool, reaso
     if reason and not as_json:
         err_console.print(f"[yellow]{reason}[/yellow]")
     if not as_json:
-        err_console.print(f"grading {', '.join(session['slugs']) or 'no coding problems'} with the hidden tests…")
+        err_console.print(_("grading {problems} with the hidden tests…").format(
+            problems=", ".join(session["slugs"]) or _("no coding problems")))
     mock.submit(session, store)
     problems = score_concepts(session, scores, as_json)
     mock_store.save(store)
@@ -83,9 +90,10 @@ def show_debrief(session: dict, as_json: bool, problems: list[str] = ()) -> None
         emit_json({**mock.debrief_json(data), "problems": list(problems)})
         return
     for problem in problems:
-        err_console.print(f"[red]self-score: {escape(problem)}[/red]")
+        err_console.print(_("[red]self-score: {problem}[/red]").format(problem=escape(problem)))
     mock_view.print_debrief(console, data)
-    console.print(f"\nHTML report: [bold]python grade.py report --mock {session['id']}[/bold]")
+    console.print(_("\nHTML report: [bold]python grade.py report --mock {session}[/bold]").format(
+        session=session["id"]))
 
 
 def running(as_json: bool = False) -> tuple[dict, dict] | None:
@@ -97,31 +105,33 @@ def running(as_json: bool = False) -> tuple[dict, dict] | None:
     if warning:
         err_console.print(f"[yellow]{escape(warning)}[/yellow]")
     if session is None:
-        fail(mock.MockError(mock.NOT_RUNNING))
+        fail(mock.MockError(mock.not_running()))
     mock.observe(session)
     if mock.expired(session):
         finish(session, store, None, as_json,
-               f"Time is up (deadline {mock.clock(session['deadline'])}): your work as it was at the deadline is graded.")
+               _("Time is up (deadline {time}): your work as it was at the deadline is graded.").format(
+                   time=mock.clock(session["deadline"])))
         return None
     return session, store
 
 
-@click.group("mock")
+@click.group("mock", help=_("Timed mock interviews: a coding round graded by the hidden tests, and a concept round."))
 def mock_group() -> None:
-    """Timed mock interviews: a coding round graded by the hidden tests, and a concept round."""
+    pass
 
 
-@mock_group.command("start")
-@click.option("--minutes", default=45.0, show_default=True, help="time for the whole interview")
-@click.option("--track", type=click.Choice(list(manifest.TRACKS)), default=None, help="draw from one track")
+@mock_group.command("start", help=_("Draw problems you have not solved yet (weighted to your weak topics) into a "
+                                     "fresh workspace."))
+@click.option("--minutes", default=45.0, show_default=True, help=_("time for the whole interview"))
+@click.option("--track", type=click.Choice(list(manifest.TRACKS)), default=None, help=_("draw from one track"))
 @click.option("--difficulty", type=click.Choice(manifest.DIFFICULTIES), default=None)
-@click.option("--count", default=2, show_default=True, help="coding problems")
-@click.option("--concepts", "concept_count", default=2, show_default=True, help="concept questions (0: coding only)")
-@click.option("--seed", type=int, default=None, help="draw the same interview again")
-@click.option("--json", "as_json", is_flag=True, help="print the session as JSON")
+@click.option("--count", default=2, show_default=True, help=_("coding problems"))
+@click.option("--concepts", "concept_count", default=2, show_default=True,
+              help=_("concept questions (0: coding only)"))
+@click.option("--seed", type=int, default=None, help=_("draw the same interview again"))
+@click.option("--json", "as_json", is_flag=True, help=_("print the session as JSON"))
 def mock_start(minutes: float, track: str | None, difficulty: str | None, count: int, concept_count: int,
                seed: int | None, as_json: bool) -> None:
-    """Draw problems you have not solved yet (weighted to your weak topics) into a fresh workspace."""
     try:
         session = mock.start(mock.MockOptions(minutes, track, difficulty, count, concept_count, seed))
     except (mock.MockError, StoreError, KeyError, OSError) as exc:
@@ -130,15 +140,15 @@ def mock_start(minutes: float, track: str | None, difficulty: str | None, count:
     if as_json:
         emit_json({**status, "slugs": session["slugs"], "seed": session["seed"]})
         return
-    mock_view.print_status(console, status, "Mock interview started")
-    console.print(f"Each hint costs {mock.HINT_COST:.0%} of its problem's points. Work saved after the deadline "
-                  "is not graded. A closed terminal loses nothing: `python grade.py mock status` resumes.")
+    mock_view.print_status(console, status, _("Mock interview started"))
+    console.print(_("Each hint costs {cost:.0%} of its problem's points. Work saved after the deadline is not "
+                    "graded. A closed terminal loses nothing: `python grade.py mock status` resumes.").format(
+        cost=mock.HINT_COST))
 
 
-@mock_group.command("status")
+@mock_group.command("status", help=_("Time left, and per problem: visible tests, hints used."))
 @click.option("--json", "as_json", is_flag=True)
 def mock_status(as_json: bool) -> None:
-    """Time left, and per problem: visible tests, hints used."""
     found = running(as_json)
     if found is None:
         return
@@ -148,10 +158,9 @@ def mock_status(as_json: bool) -> None:
     emit_json(status) if as_json else mock_view.print_status(console, status)
 
 
-@mock_group.command("hint")
+@mock_group.command("hint", help=_("The next hint for a problem of the interview (it costs points)."))
 @click.argument("slug")
 def mock_hint(slug: str) -> None:
-    """The next hint for a problem of the interview (it costs points)."""
     found = running()
     if found is None:
         return
@@ -161,13 +170,13 @@ def mock_hint(slug: str) -> None:
     except mock.MockError as exc:
         fail(exc)
     mock_store.save(store)
-    console.print(f"[bold]Hint {number}/{total}[/bold] for {slug} (-{cost:g} points): {escape(text)}")
+    console.print(_("[bold]Hint {number}/{total}[/bold] for {slug} (-{cost:g} points): {text}").format(
+        number=number, total=total, slug=slug, cost=cost, text=escape(text)))
 
 
-@mock_group.command("check")
+@mock_group.command("check", help=_("Run a problem's visible tests on your workspace copy."))
 @click.argument("slug")
 def mock_check(slug: str) -> None:
-    """Run a problem's visible tests on your workspace copy."""
     found = running()
     if found is None:
         return
@@ -179,15 +188,17 @@ def mock_check(slug: str) -> None:
     mock_store.save(store)
     report.print_exercise(console, results.exercises[0])
     left = mock.status(session)["seconds_left"]
-    console.print(f"{slug}: visible tests {results.exercises[0].status.value}; {mock_view.minutes(left)} left.")
+    console.print(_("{slug}: visible tests {status}; {left} left.").format(
+        slug=slug, status=report.status_text(results.exercises[0].status), left=mock_view.minutes(left)))
 
 
-@mock_group.command("submit")
+@mock_group.command("submit", help=_("Grade the coding round with the hidden tests, run the concept round, print "
+                                      "the debrief."))
 @click.option("--self-score", "self_score", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help='JSON {"card_id": [1, 0, 1, ...]}: your own marks per key point (no prompt)')
-@click.option("--json", "as_json", is_flag=True, help="print the debrief as JSON")
+              default=None, help=_("JSON {example}: your own marks per key point (no prompt)").format(
+                  example='{"card_id": [1, 0, 1, ...]}'))
+@click.option("--json", "as_json", is_flag=True, help=_("print the debrief as JSON"))
 def mock_submit(self_score: Path | None, as_json: bool) -> None:
-    """Grade the coding round with the hidden tests, run the concept round, print the debrief."""
     scores = read_self_scores(self_score)
     found = running(as_json)
     if found is None:
@@ -195,43 +206,46 @@ def mock_submit(self_score: Path | None, as_json: bool) -> None:
     finish(*found, scores, as_json)
 
 
-@mock_group.command("debrief")
+@mock_group.command("debrief", help=_("Show a submitted session's debrief again (default: the latest)."))
 @click.argument("session_id", required=False)
 @click.option("--self-score", "self_score", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="score (or re-score) the concept round from this JSON file")
+              default=None, help=_("score (or re-score) the concept round from this JSON file"))
 @click.option("--json", "as_json", is_flag=True)
 def mock_debrief(session_id: str | None, self_score: Path | None, as_json: bool) -> None:
-    """Show a submitted session's debrief again (default: the latest)."""
     try:
-        store, _ = mock.sessions()
+        store, _warning = mock.sessions()
         session = mock.find(store, session_id)
     except (mock.MockError, StoreError) as exc:
         fail(exc)
     if session["state"] != "submitted":
-        fail(mock.MockError(f"session {session['id']} is {session['state']}; `mock submit` it first"))
+        fail(mock.MockError(_("session {session} is {state}; `mock submit` it first").format(
+            session=session["id"], state=mock_view.state_text(session["state"]))))
     problems = mock.apply_self_scores(session.get("concepts") or [], read_self_scores(self_score) or {})
     mock_store.save(store)
     show_debrief(session, as_json, problems)
 
 
-@mock_group.command("abandon")
+@mock_group.command("abandon", help=_("End the running session without grading it."))
 def mock_abandon() -> None:
-    """End the running session without grading it."""
     try:
-        session, store, _ = mock.require_active()
+        session, store, _warning = mock.require_active()
     except (mock.MockError, StoreError) as exc:
         fail(exc)
     mock.abandon(session, store)
-    console.print(f"Abandoned mock session {session['id']} (its workspace stays in {escape(session['workspace'])}).")
+    console.print(_("Abandoned mock session {session} (its workspace stays in {workspace}).").format(
+        session=session["id"], workspace=escape(session["workspace"])))
 
 
-@click.command("concepts")
+@click.command("concepts", help=_("Drill the concept cards drawn from the question banks (questions, key points, "
+                                   "follow-ups)."))
 @click.option("--track", type=click.Choice(list(manifest.TRACKS)), default=None)
-@click.option("--random", "pick_random", is_flag=True, help="one card at random")
-@click.option("--language", type=click.Choice(["en", "zh"]), default="en", show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="every card (filtered) as JSON")
-def concepts_command(track: str | None, pick_random: bool, language: str, as_json: bool) -> None:
-    """Drill the concept cards drawn from the question banks (questions, key points, follow-ups)."""
+@click.option("--random", "pick_random", is_flag=True, help=_("one card at random"))
+@click.option("--language", type=click.Choice(["en", "zh"]), default=i18n.language(), show_default=True)
+@click.option("--json", "as_json", is_flag=True, help=_("every card (filtered) as JSON"))
+@click.pass_context
+def concepts_command(ctx: click.Context, track: str | None, pick_random: bool, language: str, as_json: bool) -> None:
+    if ctx.get_parameter_source("language") is ParameterSource.DEFAULT:
+        language = i18n.language()  # the kit's language, as `--lang` set it
     cards = [c for c in concepts.load() if track in (None, c.track)]
     if pick_random and cards:
         cards = [random.choice(cards)]
@@ -239,23 +253,23 @@ def concepts_command(track: str | None, pick_random: bool, language: str, as_jso
         emit_json({"cards": [c.to_dict() for c in cards]})
         return
     for card in cards:
-        console.print(f"\n[bold]{escape(card.question.get(language))}[/bold]  [dim]({card.id}; "
-                      f"seed {', '.join(card.seeds)}; {card.track})[/dim]")
+        console.print(_("\n[bold]{question}[/bold]  [dim]({card}; seed {seeds}; {track})[/dim]").format(
+            question=escape(card.question.get(language)), card=card.id, seeds=", ".join(card.seeds), track=card.track))
         if pick_random:
             if interactive():
-                click.pause("Answer aloud or on paper, then press any key to see the key points…")
+                click.pause(_("Answer aloud or on paper, then press any key to see the key points…"))
         for i, point in enumerate(card.key_points, 1):
             console.print(f"  {i}. {escape(point.text.get(language))}")
         for follow_up in card.follow_ups:
-            console.print(f"  Follow-up: [italic]{escape(follow_up.get(language))}[/italic]")
+            console.print(_("  Follow-up: [italic]{text}[/italic]").format(text=escape(follow_up.get(language))))
         if card.exercises:
-            console.print(f"  Practise: {', '.join(card.exercises)}")
+            console.print(_("  Practise: {exercises}").format(exercises=", ".join(card.exercises)))
 
 
-@click.command("progress")
+@click.command("progress", help=_("Solved and attempted exercises per track, mock history and trend, weakest topics, "
+                                   "what next."))
 @click.option("--json", "as_json", is_flag=True)
 def progress_command(as_json: bool) -> None:
-    """Solved and attempted exercises per track, mock history and trend, weakest topics, what next."""
     try:
         data = progress.progress()
     except StoreError as exc:
@@ -273,41 +287,45 @@ def latest_report_source(store: dict) -> tuple[str, object]:
         return "mock", session
     if graded is not None:
         return "results", load_results(paths.LAST_RESULTS)
-    raise click.ClickException("nothing to report yet: run `python grade.py grade` or `python grade.py mock start`, "
-                               "or name a results.json")
+    raise click.ClickException(_("nothing to report yet: run `python grade.py grade` or `python grade.py mock "
+                                 "start`, or name a results.json"))
 
 
 def load_results(path: Path) -> Results:
     try:
         return Results.from_dict(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise click.ClickException(f"{path} is not a results file: {clean_text(exc)}") from None
+        raise click.ClickException(_("{file} is not a results file: {error}").format(file=path,
+                                                                                   error=clean_text(exc))) from None
 
 
-@click.command("report")
+@click.command("report", help=_("Write a self-contained HTML report with plots (default: the latest mock interview "
+                                 "or grading)."))
 @click.argument("results_file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--mock", "session_id", default=None, help="a mock session's id (see `progress`)")
-@click.option("--progress", "show_progress", is_flag=True, help="your progress over time")
+@click.option("--mock", "session_id", default=None, help=_("a mock session's id (see `progress`)"))
+@click.option("--progress", "show_progress", is_flag=True, help=_("your progress over time"))
 @click.option("--out", default="report.html", show_default=True, type=click.Path(dir_okay=False, path_type=Path))
 def report_command(results_file: Path | None, session_id: str | None, show_progress: bool, out: Path) -> None:
-    """Write a self-contained HTML report with plots (default: the latest mock interview or grading)."""
     from . import html_report
 
     if sum(map(bool, (results_file, session_id, show_progress))) > 1:
-        raise click.UsageError("give one of RESULTS_FILE, --mock SESSION or --progress")
+        raise click.UsageError(_("give one of RESULTS_FILE, --mock SESSION or --progress"))
     try:
-        store, _ = mock.sessions()
+        store, _warning = mock.sessions()
         if results_file:
-            html = html_report.results_page(load_results(results_file), f"Grading report: {results_file.name}")
+            html = html_report.results_page(load_results(results_file),
+                                            _("Grading report: {name}").format(name=results_file.name))
         elif show_progress:
             html = html_report.progress_page(progress.progress())
         else:
             kind, source = ("mock", mock.find(store, session_id)) if session_id else latest_report_source(store)
             if kind == "mock" and source["state"] != "submitted":
-                raise mock.MockError(f"mock session {source['id']} is {source['state']}: submit it first")
+                raise mock.MockError(_("mock session {session} is {state}: submit it first").format(
+                    session=source["id"], state=mock_view.state_text(source["state"])))
             html = (html_report.mock_page(mock.debrief(source)) if kind == "mock"
-                    else html_report.results_page(source, "Grading report: your latest grade"))
+                    else html_report.results_page(source, _("Grading report: your latest grade")))
     except (mock.MockError, StoreError) as exc:
         fail(exc)
     written = html_report.write(html, out)
-    console.print(f"Wrote {escape(str(written))}: open it in a browser (file://{escape(str(written.resolve()))})")
+    console.print(_("Wrote {file}: open it in a browser (file://{path})").format(
+        file=escape(str(written)), path=escape(str(written.resolve()))))

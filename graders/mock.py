@@ -18,9 +18,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import concepts, contract, manifest, mock_store, paths, runner, state
+from .i18n import _, language
 from .results import Adjustment, Results, Status
 from .stubs import original_stub
-from .topics import TOPICS
+from .topics import TOPICS, describe
 
 HINT_COST = 0.10  # of the exercise's points, per hint
 RECENT_SESSIONS = 3  # problems of the last sessions are not drawn again while others remain
@@ -33,7 +34,17 @@ class MockError(RuntimeError):
     """A mock command that cannot be carried out; the message says what to run instead."""
 
 
-NOT_RUNNING = "no mock interview is running; start one with `python grade.py mock start`"
+def not_running() -> str:
+    return _("no mock interview is running; start one with `python grade.py mock start`")
+
+
+def topic_label(topic: str, full: bool = False) -> str:
+    """A topic as the learner reads it: in Chinese, its name followed by its Chinese name (``full``: the
+    whole Chinese description)."""
+    if language() != "zh" or topic not in TOPICS:
+        return topic
+    chinese = describe(topic, "zh")
+    return f"{topic}（{chinese if full else chinese.split('：')[0]}）"
 
 
 @dataclass(frozen=True)
@@ -77,7 +88,7 @@ def active() -> tuple[dict | None, dict, str]:
 def require_active() -> tuple[dict, dict, str]:
     session, store, warning = active()
     if session is None:
-        raise MockError(NOT_RUNNING)
+        raise MockError(not_running())
     return session, store, warning
 
 
@@ -90,10 +101,11 @@ def find(store: dict, session_id: str | None) -> dict:
     if session_id is None:
         session = store["sessions"].get(store.get("active") or "") or latest_ended(store)
         if session is None:
-            raise MockError("no mock interview yet; start one with `python grade.py mock start`")
+            raise MockError(_("no mock interview yet; start one with `python grade.py mock start`"))
         return session
     if session_id not in store["sessions"]:
-        raise MockError(f"no mock session {session_id!r}; `python grade.py progress` lists them")
+        raise MockError(_("no mock session {session!r}; `python grade.py progress` lists them").format(
+            session=session_id))
     return store["sessions"][session_id]
 
 
@@ -117,8 +129,8 @@ def draw_problems(options: MockOptions, store: dict, rng: random.Random) -> list
     pool = [e for e in manifest.load() if (options.track in (None, e.track))
             and (options.difficulty in (None, e.difficulty))]
     if not pool:
-        raise MockError(f"no exercise matches track={options.track} difficulty={options.difficulty}; "
-                        "`python grade.py list` shows them")
+        raise MockError(_("no exercise matches track={track} difficulty={difficulty}; `python grade.py list` "
+                          "shows them").format(track=options.track, difficulty=options.difficulty))
     done = state.load()["exercises"]
     recent = [s["slugs"] for s in sorted(store["sessions"].values(), key=lambda s: s["started"])[-RECENT_SESSIONS:]]
     recent_slugs = {slug for slugs in recent for slug in slugs}
@@ -148,7 +160,8 @@ def digest(data: bytes) -> str:
 def answers_template(cards: list[concepts.Card]) -> str:
     lines = ["# Concept round / 概念题", "",
              "Answer each question under its heading, in English or Chinese (可用中文或英文作答).",
-             "Keep the `## [card]` headings: your answer is everything under one, up to the next.", ""]
+             "Keep the `## [card]` headings: your answer is everything under one, up to the next "
+             "(保留 `## [card]` 标题：标题下直到下一个标题的内容就是你的答案).", ""]
     for card in cards:
         lines += [f"## [{card.id}] {card.question.en}", f"> {card.question.zh}", "", ""]
     return "\n".join(lines)
@@ -156,14 +169,14 @@ def answers_template(cards: list[concepts.Card]) -> str:
 
 def start(options: MockOptions) -> dict:
     """Draw problems and cards, lay out the workspace, and record the session as active."""
-    store, _ = sessions()
+    store, _warning = sessions()
     if store.get("active") in store["sessions"]:
-        raise MockError(f"mock session {store['active']} is still running: `python grade.py mock status`, "
-                        "`mock submit` or `mock abandon` first")
+        raise MockError(_("mock session {session} is still running: `python grade.py mock status`, "
+                          "`mock submit` or `mock abandon` first").format(session=store["active"]))
     if options.count < 1 and options.concepts < 1:
-        raise MockError("a mock interview needs at least one problem or one concept question")
+        raise MockError(_("a mock interview needs at least one problem or one concept question"))
     if options.minutes <= 0:
-        raise MockError("--minutes must be positive")
+        raise MockError(_("--minutes must be positive"))
     seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2 ** 31)
     rng = random.Random(seed)
     slugs = draw_problems(options, store, rng) if options.count > 0 else []
@@ -180,6 +193,9 @@ def start(options: MockOptions) -> dict:
         stub = original_stub(slug)
         (workspace / slug / f"{slug}.py").write_bytes(stub)
         shutil.copy2(paths.statement(slug), workspace / slug / "README.md")
+        chinese = paths.statement(slug).with_name("README.zh.md")
+        if chinese.is_file():  # the statement in Chinese too (mock status shows it with --lang zh)
+            shutil.copy2(chinese, workspace / slug / "README.zh.md")
         stubs[slug] = digest(stub)
     workspace.mkdir(parents=True, exist_ok=True)
     if cards:
@@ -237,14 +253,19 @@ def status(session: dict) -> dict:
 
 # ------------------------------------------------------------------ hints and checks
 
+def not_in_interview(session: dict, slug: str) -> str:
+    return _("{slug} is not in this mock interview ({problems})").format(
+        slug=slug, problems=", ".join(session["slugs"]) or _("no problems"))
+
+
 def hint(session: dict, slug: str) -> tuple[int, int, str, float]:
     """(hint number, hints in all, its text, its cost in points); records the hint in the session."""
     if slug not in session["slugs"]:
-        raise MockError(f"{slug} is not in this mock interview ({', '.join(session['slugs']) or 'no problems'})")
-    hints = manifest.get(slug).hints
+        raise MockError(not_in_interview(session, slug))
+    hints = manifest.get(slug).hints_in(language())
     used = session["hints"].get(slug, 0)
     if used >= len(hints):
-        raise MockError(f"no more hints for {slug}: all {len(hints)} used")
+        raise MockError(_("no more hints for {slug}: all {count} used").format(slug=slug, count=len(hints)))
     session["hints"][slug] = used + 1
     return used + 1, len(hints), hints[used], hint_cost(slug)
 
@@ -255,7 +276,7 @@ def hint_cost(slug: str) -> float:
 
 def check(session: dict, slug: str) -> Results:
     if slug not in session["slugs"]:
-        raise MockError(f"{slug} is not in this mock interview ({', '.join(session['slugs']) or 'no problems'})")
+        raise MockError(not_in_interview(session, slug))
     results = runner.grade([slug], Path(session["workspace"]), runner.RunOptions(hidden=False))
     session["checks"][slug] = results.exercises[0].status.value
     return results
@@ -276,11 +297,11 @@ def graded_copy(session: dict, folder: Path, submitted_at: float) -> dict[str, s
                 shutil.copy2(path, target)
         elif slug in session["snapshots"] and snapshot.exists():
             shutil.copy2(snapshot, target)
-            notes[slug] = (f"saved after the deadline: graded as last seen before it "
-                           f"({clock(session['snapshots'][slug])})")
+            notes[slug] = _("saved after the deadline: graded as last seen before it ({time})").format(
+                time=clock(session["snapshots"][slug]))
         else:
             target.write_bytes(original_stub(slug))
-            notes[slug] = "saved after the deadline, and no earlier version was seen: graded as the stub"
+            notes[slug] = _("saved after the deadline, and no earlier version was seen: graded as the stub")
     return notes
 
 
@@ -291,9 +312,10 @@ def grade_coding(session: dict, submitted_at: float) -> Results:
     for exercise in results.exercises:
         used = session["hints"].get(exercise.slug, 0)
         if used:
+            reason = (_("{count} hint used in the mock interview ({cost:.0%} of the points each)") if used == 1 else
+                      _("{count} hints used in the mock interview ({cost:.0%} of the points each)"))
             exercise.adjustments.append(Adjustment(-used * hint_cost(exercise.slug),
-                                                   f"{used} hint{'s' if used > 1 else ''} used in the mock interview "
-                                                   f"({HINT_COST:.0%} of the points each)"))
+                                                   reason.format(count=used, cost=HINT_COST)))
         if exercise.slug in notes:
             exercise.message = (exercise.message + "; " if exercise.message else "") + notes[exercise.slug]
     results.run.update({"mode": "mock", "submission": session["id"]})
@@ -346,17 +368,19 @@ def apply_self_scores(rows: list[dict], scores: dict) -> list[str]:
         if given is None:
             continue
         if isinstance(given, bool) or not isinstance(given, (int, list)):
-            problems.append(f"{row['card']}: give a list of 0/1 per key point or a count")
+            problems.append(_("{card}: give a list of 0/1 per key point or a count").format(card=row["card"]))
             continue
         if isinstance(given, int):
             if not 0 <= given <= row["max"]:
-                problems.append(f"{row['card']}: {given} is not between 0 and {row['max']}")
+                problems.append(_("{card}: {given} is not between 0 and {max}").format(card=row["card"], given=given,
+                                                                                     max=row["max"]))
                 continue
             row["covered"], row["score"] = None, float(given)  # a count: which points is not known
             continue
         else:
             if len(given) != row["max"] or any(v not in (0, 1, True, False) for v in given):
-                problems.append(f"{row['card']}: expected {row['max']} values of 0 or 1, one per key point")
+                problems.append(_("{card}: expected {max} values of 0 or 1, one per key point").format(
+                    card=row["card"], max=row["max"]))
                 continue
             covered = [bool(v) for v in given]
         row["covered"], row["score"] = covered, float(sum(covered))
@@ -410,21 +434,25 @@ def study_next(session: dict, results: Results) -> list[dict]:
         missed = 0 if row["score"] is None else int(row["max"] - row["score"])
         for topic in row["topics"] if missed else []:
             weights[topic] = weights.get(topic, 0) + 0.5 * missed
-            reasons.setdefault(topic, []).append(f"concept {row['card']}: {missed} key point(s) not covered")
+            reasons.setdefault(topic, []).append(_("concept {card}: {count} key point(s) not covered").format(
+                card=row["card"], count=missed))
     cards = concepts.load()
     ranked = sorted(weights, key=lambda t: (-weights[t], t))[:5]
-    return [{"topic": t, "why": "; ".join(reasons[t][:3]), "exercises": topic_exercises(t, set(session["slugs"])),
+    return [{"topic": t, "why": _("; ").join(reasons[t][:3]), "exercises": topic_exercises(t, set(session["slugs"])),
              "cards": [c.id for c in cards if t in c.topics][:3]} for t in ranked if t in TOPICS]
 
 
 def verdict(coding: float, concept: float | None, strengths: list[str], study: list[dict]) -> str:
     overall = coding if concept is None else 0.7 * coding + 0.3 * concept
-    level = ("Strong hire" if overall >= 0.85 else "Hire" if overall >= 0.7 else "Lean hire" if overall >= 0.55
-             else "Lean no hire" if overall >= 0.4 else "No hire")
-    parts = [f"solid on {', '.join(strengths[:2])}"] if strengths else []
+    level = (_("Strong hire") if overall >= 0.85 else _("Hire") if overall >= 0.7 else _("Lean hire") if overall >= 0.55
+             else _("Lean no hire") if overall >= 0.4 else _("No hire"))
+    solid = _(", ").join(topic_label(t) for t in strengths[:2])
+    parts = [_("solid on {topics}").format(topics=solid)] if strengths else []
     if study:
-        parts.append(f"revisit {study[0]['topic']}")
-    return level + (": " + "; ".join(parts) if parts else "") + "."
+        parts.append(_("revisit {topic}").format(topic=topic_label(study[0]["topic"])))
+    if not parts:
+        return _("{level}.").format(level=level)
+    return _("{level}: {details}.").format(level=level, details=_("; ").join(parts))
 
 
 def debrief(session: dict) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from . import manifest, mock, state
+from .i18n import _
 from .results import percent
 
 TREND_WINDOW = 3  # sessions compared with the ones before them
@@ -41,11 +42,12 @@ def mock_history(store: dict) -> list[dict]:
 def trend(history: list[dict]) -> str:
     scores = [percent(m["coding_score"], m["coding_max"]) for m in history if m["coding_max"]]
     if len(scores) < 2:
-        return "not enough mock interviews yet for a trend (two or more)"
+        return _("not enough mock interviews yet for a trend (two or more)")
     recent, before = scores[-TREND_WINDOW:], scores[:-TREND_WINDOW] or scores[:1]
     change = sum(recent) / len(recent) - sum(before) / len(before)
-    word = "improving" if change > 2 else "slipping" if change < -2 else "steady"
-    return f"{word}: coding {change:+.0f} points (%) over the last {len(recent)} session(s)"
+    word = _("improving") if change > 2 else _("slipping") if change < -2 else _("steady")
+    return _("{word}: coding {change:+.0f} points (%) over the last {count} session(s)").format(
+        word=word, change=change, count=len(recent))
 
 
 def next_pending(after: str | None = None) -> str | None:
@@ -85,9 +87,10 @@ def one_line(data: dict) -> str:
     rows = data["tracks"]
     solved, attempted, total = (sum(r[k] for r in rows) for k in ("solved", "attempted", "total"))
     points, max_points = sum(r["points"] for r in rows), sum(r["max_points"] for r in rows)
-    line = f"Progress: {solved}/{total} solved, {attempted} attempted, {points:g}/{max_points:g} points"
+    line = _("Progress: {solved}/{total} solved, {attempted} attempted, {points:g}/{max_points:g} points").format(
+        solved=solved, total=total, attempted=attempted, points=points, max_points=max_points)
     if data["mocks"]:
         last = data["mocks"][-1]
-        line += (f" · {len(data['mocks'])} mock interview(s), last {percent(last['coding_score'], last['coding_max']):.0f}%"
-                 " coding")
+        line += _(" · {count} mock interview(s), last {percent} coding").format(
+            count=len(data["mocks"]), percent=f"{percent(last['coding_score'], last['coding_max']):.0f}%")
     return line
