@@ -323,9 +323,17 @@ def grade_coding(session: dict, submitted_at: float) -> Results:
 
 
 def failed_checks(results: Results) -> list[dict]:
-    """Every hidden check that did not pass: what it probes and its topic (never its source)."""
-    return [{"slug": e.slug, "test": t.name, "probes": t.probes or t.name, "topic": t.topic, "status": t.status.value}
-            for e in results.exercises for t in e.tests if t.visibility == "hidden" and t.status is not Status.PASS]
+    """The hidden checks that did not pass, one row per distinct mistake probed (parametrised
+    cases of one test count together): what it probes, its topic, how many cases (never source)."""
+    rows: dict[tuple[str, str], dict] = {}
+    for e in results.exercises:
+        for t in e.tests:
+            if t.visibility == "hidden" and t.status is not Status.PASS:
+                probes = t.probes or t.name.split("[", 1)[0]
+                row = rows.setdefault((e.slug, probes), {"slug": e.slug, "test": t.name, "probes": probes,
+                                                         "topic": t.topic, "status": t.status.value, "count": 0})
+                row["count"] += 1
+    return list(rows.values())
 
 
 def parse_answers(text: str) -> dict[str, str]:

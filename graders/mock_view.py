@@ -88,8 +88,8 @@ def concept_texts(row: dict) -> tuple[list[str], list[str], list[str]]:
 
 def print_concept_row(console: Console, index: int, row: dict) -> None:
     questions, key_points, follow_ups = concept_texts(row)
-    console.print(_("\n[bold]Concept {number}[/bold] [{card}] {question}").format(
-        number=index, card=escape(row["card"]), question=escape(questions[0])))
+    console.print(_("\n[bold]Concept {number}[/bold] {card} {question}").format(
+        number=index, card=escape(f"[{row['card']}]"), question=escape(questions[0])))
     console.print(f"  {escape(questions[1])}")
     answer = row["answer"].strip()
     console.print(_("  Your answer: ") + (escape(answer[:600]) + ("…" if len(answer) > 600 else "") if answer
@@ -130,7 +130,8 @@ def print_debrief(console: Console, data: dict) -> None:
             for row in failed:
                 topic = (_(" [dim]({topic})[/dim]").format(topic=escape(topic_label(row["topic"])))
                          if row["topic"] else "")
-                console.print(f"  {report.badge(Status(row['status']))} {row['slug']}: {escape(row['probes'])}{topic}")
+                times = f" (×{row['count']})" if row.get("count", 1) > 1 else ""
+                console.print(f"  {report.badge(Status(row['status']))} {row['slug']}: {escape(row['probes'])}{times}{topic}")
     rows = data["concepts"]
     if rows:
         for i, row in enumerate(rows, 1):

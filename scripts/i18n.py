@@ -24,10 +24,10 @@ def pybabel(*args: str) -> None:
 def main() -> None:
     if "--compile" not in sys.argv:
         pybabel("extract", "-F", "babel.cfg", "-k", "_", "-k", "ngettext:1,2", "--no-location", "--sort-output",
-                "--omit-header", "-o", str(POT), "graders")
+                "-o", str(POT), "graders")
         if PO.exists():
             pybabel("update", "-i", str(POT), "-d", str(LOCALE), "-D", "mlkit", "-l", "zh", "--no-fuzzy-matching",
-                    "--omit-header", "--ignore-obsolete")
+                    "--ignore-obsolete")
         else:
             pybabel("init", "-i", str(POT), "-d", str(LOCALE), "-D", "mlkit", "-l", "zh")
     pybabel("compile", "-d", str(LOCALE), "-D", "mlkit", "-l", "zh", "--use-fuzzy")
