@@ -11,7 +11,9 @@ Wrong answers this suite is built to catch:
 - log base mix-ups: 2 ** nats for perplexity, bits_per_token returned in nats or computed with log10
 - perplexity as a product of probabilities (underflows to 0 on long sequences)
 - a sign flip or probabilities accepted as log-probabilities (no ValueError for positive log-probs)
-- padding zeroed in place (the caller's log_probs modified)
+- padding zeroed in place (the caller's log_probs modified); local mode only: secure mode hands the learner
+  copies, so an in-place change cannot reach the caller there (no corpus mutant for it, as it would survive
+  `dev corpus --secure`; checked by hand: it fails test_arguments_are_not_modified locally)
 - BLEU with unclipped counts, counts clipped by the sum (or the first) of the references instead of the max
 - sentence-average BLEU instead of corpus BLEU; a brevity penalty per sentence
 - the brevity penalty from the shortest reference, ties broken to the longer one, or r / c inverted
