@@ -18,6 +18,7 @@ import numpy as np
 
 from .errors import GradingSignal
 from .feedback import clean_framework_error
+from .i18n import _
 
 
 def describe(value: Any) -> str:
@@ -52,13 +53,15 @@ def as_array(value: Any, call: str, what: str = "result") -> np.ndarray:
             array = None
         if array is not None and array.dtype.kind in "biuf":
             return array
-    raise AssertionError(f"called {call}; the {what} is {describe(value)}, expected a numeric numpy array")
+    raise AssertionError(_("called {call}; the {what} is {got}, expected a numeric numpy array").format(
+        call=call, what=what, got=describe(value)))
 
 
 def assert_shape(got: Any, shape: tuple, call: str, what: str = "result") -> np.ndarray:
     array = as_array(got, call, what)
     if array.shape != tuple(shape):
-        raise AssertionError(f"called {call}; got shape {array.shape}, expected {tuple(shape)}")
+        raise AssertionError(_("called {call}; got shape {got}, expected {expected}").format(
+            call=call, got=array.shape, expected=tuple(shape)))
     return array
 
 
@@ -67,7 +70,8 @@ def assert_finite(got: Any, call: str, why: str = "") -> np.ndarray:
     if not np.all(np.isfinite(array)):
         bad = np.argwhere(~np.isfinite(array))[0]
         hint = f" - {why}" if why else ""
-        raise AssertionError(f"called {call}; got {array[tuple(bad)]} at index {tuple(int(i) for i in bad)}{hint}")
+        raise AssertionError(_("called {call}; got {got} at index {index}{hint}").format(
+            call=call, got=array[tuple(bad)], index=tuple(int(i) for i in bad), hint=hint))
     return array
 
 
@@ -81,18 +85,21 @@ def assert_allclose(got: Any, expected: Any, call: str, rtol: float = 1e-7, atol
     expected = np.asarray(expected)
     array = assert_shape(got, expected.shape, call)
     if expected.dtype.kind == "f" and array.dtype.kind != "f":
-        raise AssertionError(f"called {call}; got dtype {array.dtype}, expected floating point values")
+        raise AssertionError(_("called {call}; got dtype {dtype}, expected floating point values").format(
+            call=call, dtype=array.dtype))
     if expected.dtype.kind == "f" and np.all(np.isfinite(expected)):
         assert_finite(array, call, why)
     close = np.isclose(array, expected, rtol=rtol, atol=atol, equal_nan=True)
     if not np.all(close):
         index = tuple(int(i) for i in np.argwhere(~close)[0])
-        where = f" at index {index}" if array.ndim else ""
+        where = _(" at index {index}").format(index=index) if array.ndim else ""
         diff = float(np.max(np.abs(np.where(close, 0.0, array.astype(float) - expected.astype(float)))))
-        shown = f", expected {expected[index]!r} (largest difference {diff:.3g}," if show_expected else " (outside the"
+        shown = (_(", expected {expected!r} (largest difference {diff:.3g},").format(expected=expected[index], diff=diff)
+                 if show_expected else _(" (outside the"))
         hint = f" - {why}" if why else ""
-        raise AssertionError(f"called {call}; got {array[index]!r}{where}{shown} "
-                             f"tolerance atol={atol:g}, rtol={rtol:g}){hint}")
+        raise AssertionError(_("called {call}; got {got!r}{where}{shown} tolerance atol={atol:g}, rtol={rtol:g}){hint}")
+                             .format(call=call, got=array[index], where=where, shown=shown, atol=atol, rtol=rtol,
+                                     hint=hint))
     return array
 
 
@@ -103,10 +110,11 @@ def assert_equal(got: Any, expected: Any, call: str, why: str = "", show_expecte
     diff = array != expected
     if np.any(diff):
         index = tuple(int(i) for i in np.argwhere(diff)[0]) if array.ndim else ()
-        where = f" at index {index}" if array.ndim else ""
-        shown = f", expected {expected[index]!r}" if show_expected else ""
+        where = _(" at index {index}").format(index=index) if array.ndim else ""
+        shown = _(", expected {expected!r}").format(expected=expected[index]) if show_expected else ""
         hint = f" - {why}" if why else ""
-        raise AssertionError(f"called {call}; got {array[index]!r}{where}{shown}{hint}")
+        raise AssertionError(_("called {call}; got {got!r}{where}{shown}{hint}").format(
+            call=call, got=array[index], where=where, shown=shown, hint=hint))
     return array
 
 
@@ -115,7 +123,8 @@ def assert_scalar_close(got: Any, expected: float, call: str, rtol: float = 1e-7
     """A single real number (a Python or numpy scalar, or a 0-d array)."""
     array = as_array(got, call)
     if array.shape not in ((), (1,)):
-        raise AssertionError(f"called {call}; got shape {array.shape}, expected a single number")
+        raise AssertionError(_("called {call}; got shape {got}, expected a single number").format(
+            call=call, got=array.shape))
     assert_allclose(array.reshape(()), np.asarray(expected, dtype=float), call, rtol, atol, why, show_expected)
     return float(array)
 
@@ -172,11 +181,15 @@ def expect_raises(exc_type: type | tuple, call: str, why: str, match: str | None
     except exc_type as exc:
         raised.value = exc
         if match is not None and not re.search(match, str(exc)):
-            raise AssertionError(f"called {call}; raised {type(exc).__name__}: {clean_framework_error(str(exc))}, "
-                                 f"but the message should mention {match!r} ({why})") from exc
+            raise AssertionError(_("called {call}; raised {name}: {message}, but the message should mention "
+                                   "{match!r} ({why})").format(call=call, name=type(exc).__name__,
+                                                              message=clean_framework_error(str(exc)), match=match,
+                                                              why=why)) from exc
         return
     except Exception as exc:  # noqa: BLE001 - the wrong exception is the learner's mistake to explain
         message = clean_framework_error(str(exc))
-        raise AssertionError(f"called {call}; raised {type(exc).__name__}"
-                             f"{': ' + message if message else ''} instead of {expected} ({why})") from exc
-    raise AssertionError(f"called {call}; expected {expected} ({why}), but it returned normally")
+        raise AssertionError(_("called {call}; raised {name}{message} instead of {expected} ({why})").format(
+            call=call, name=type(exc).__name__, message=": " + message if message else "", expected=expected,
+            why=why)) from exc
+    raise AssertionError(_("called {call}; expected {expected} ({why}), but it returned normally").format(
+        call=call, expected=expected, why=why))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from .i18n import _
+
 MAX_CHARS = 300
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|\[\d{1,2}(?:;\d{1,3})*m")
@@ -65,9 +67,9 @@ def clean_framework_error(text: str) -> str:
     body = " ".join(kept)
     if not body:  # everything was stack (a message cut before its last line): say what is left
         first = next((line.strip() for line in lines if line.strip()), "").rstrip(":")
-        body = f"{first} (the rest of the message was cut off)" if first else ""
+        body = _("{first} (the rest of the message was cut off)").format(first=first) if first else ""
     if where:
-        body += f" (in {where})"
+        body += _(" (in {where})").format(where=where)
     body = re.sub(r"\s+", " ", body).strip()
     return body if len(body) <= MAX_CHARS else body[:MAX_CHARS - 3].rstrip() + "..."
 
@@ -79,7 +81,7 @@ def _shape(text: str) -> tuple[int | None, ...]:
 
 
 def _statement(slug: str) -> str:
-    return f" (Traps in `python grade.py show {slug}`)" if slug else ""
+    return _(" (Traps in `python grade.py show {slug}`)").format(slug=slug) if slug else ""
 
 
 def _target_output(text: str, slug: str) -> str | None:
@@ -94,11 +96,11 @@ def _target_output(text: str, slug: str) -> str | None:
     integer_labels = (len(target) == len(output) - 1 and target == output[:-1]) or (
         len(target) == len(output) and target[:-1] == output[:-1] and target[-1] == 1 and (output[-1] or 2) > 1)
     if integer_labels:
-        return ("integer labels need loss='sparse_categorical_crossentropy': categorical_crossentropy expects "
-                "one-hot labels" + _statement(slug))
+        return (_("integer labels need loss='sparse_categorical_crossentropy': categorical_crossentropy expects "
+                "one-hot labels") + _statement(slug))
     if len(target) == len(output) >= 3 and target[-1] == output[-1] and target[1:-1] != output[1:-1]:
-        return ("the output map is smaller than the labels: each convolution without padding='same' trims the "
-                "border, so use padding='same' to keep the input's height and width" + _statement(slug))
+        return (_("the output map is smaller than the labels: each convolution without padding='same' trims the "
+                "border, so use padding='same' to keep the input's height and width") + _statement(slug))
     return None
 
 
@@ -106,13 +108,13 @@ def _input_shape(text: str, slug: str) -> str | None:
     if "is incompatible with the layer" not in text:
         return None
     if slug == "dcgan" or slug == "wgan_gp":
-        return ("the generator's output does not have the shape the discriminator expects: a stride-2 Conv2D "
-                "halves the map, only Conv2DTranspose or UpSampling2D grow it" + _statement(slug))
+        return (_("the generator's output does not have the shape the discriminator expects: a stride-2 Conv2D "
+                "halves the map, only Conv2DTranspose or UpSampling2D grow it") + _statement(slug))
     if "expected ndim=3, found ndim=2" in text:
-        return ("this layer reads sequences of shape (batch, time, features): reshape (n, window) data to "
-                "(n, window, 1) and start the model with keras.Input((window, 1))" + _statement(slug))
-    return ("the data does not have the shape the model's first layer expects: start the model with "
-            "keras.Input(shape) where shape is one sample's shape, without the batch axis" + _statement(slug))
+        return (_("this layer reads sequences of shape (batch, time, features): reshape (n, window) data to "
+                "(n, window, 1) and start the model with keras.Input((window, 1))") + _statement(slug))
+    return (_("the data does not have the shape the model's first layer expects: start the model with "
+            "keras.Input(shape) where shape is one sample's shape, without the batch axis") + _statement(slug))
 
 
 def advice_for(text: str, slug: str) -> str | None:
@@ -124,48 +126,46 @@ def advice_for(text: str, slug: str) -> str | None:
             return advice
     if "Computed output size would be zero or negative" in text or "Negative dimension size" in text \
             or "output is <= 0" in text:
-        return ("valid padding shrinks the map at every convolution and pooling until nothing is left: use "
-                "padding='same', fewer stages or global pooling" + _statement(slug))
+        return (_("valid padding shrinks the map at every convolution and pooling until nothing is left: use "
+                "padding='same', fewer stages or global pooling") + _statement(slug))
     if "Cannot convert" in text and "to a shape" in text:
-        return ("a shape must be a tuple: (n) is just n, write keras.Input((n,)) with the comma" + _statement(slug))
+        return (_("a shape must be a tuple: (n) is just n, write keras.Input((n,)) with the comma") + _statement(slug))
     if "Data cardinality is ambiguous" in text:
         sizes = re.findall(r"'(\w+)' sizes: ([\d, ]+)", text)
         counts = ", ".join(f"{name}: {size.strip()}" for name, size in sizes)
-        return (f"fit got x and y with different numbers of samples{f' ({counts})' if counts else ''}: "
-                f"give one label per input row" + _statement(slug))
+        return (_("fit got x and y with different numbers of samples{counts}: give one label per input row").format(
+            counts=f" ({counts})" if counts else "") + _statement(slug))
     if "`factor` argument should be a number" in text:
-        return ("RandomRotation's factor is a fraction of a full turn, not degrees: 15 degrees is "
-                "RandomRotation(15 / 360)" + _statement(slug))
+        return (_("RandomRotation's factor is a fraction of a full turn, not degrees: 15 degrees is "
+                "RandomRotation(15 / 360)") + _statement(slug))
     if "no attribute 'ImageDataGenerator'" in text:
-        return ("ImageDataGenerator is not in Keras 3: use preprocessing layers such as keras.layers.RandomFlip "
-                "and RandomRotation" + _statement(slug))
+        return (_("ImageDataGenerator is not in Keras 3: use preprocessing layers such as keras.layers.RandomFlip "
+                "and RandomRotation") + _statement(slug))
     if "module 'tensorflow' has no attribute 'log'" in text:
-        return "TensorFlow 2 has no tf.log: use tf.math.log" + _statement(slug)
+        return _("TensorFlow 2 has no tf.log: use tf.math.log") + _statement(slug)
     if re.search(r"(Incompatible shapes: |with input shapes: )(\[\d+,1\](, | vs\. )\[\d+(,\d+){3}\]|"
                  r"\[\d+(,\d+){3}\](, | vs\. )\[\d+,1\])", text):
-        return ("a per-sample factor must have shape (B, 1, 1, 1) to broadcast over a batch of images "
-                "(B, H, W, C); (B, 1) does not" + _statement(slug))
+        return (_("a per-sample factor must have shape (B, 1, 1, 1) to broadcast over a batch of images "
+                "(B, H, W, C); (B, 1) does not") + _statement(slug))
     if "too many values to unpack (expected 4)" in text and slug in ("q_learning", "reinforce", "actor_critic"):
-        return ("gymnasium's env.step returns five values: obs, reward, terminated, truncated, info "
-                "(and env.reset returns (obs, info))" + _statement(slug))
+        return (_("gymnasium's env.step returns five values: obs, reward, terminated, truncated, info "
+                "(and env.reset returns (obs, info))") + _statement(slug))
     if "'Box' object has no attribute 'n'" in text:
-        return ("a continuous observation space (Box) has no .n: a Q-table needs a discrete environment "
-                "such as FrozenLake" + _statement(slug))
+        return (_("a continuous observation space (Box) has no .n: a Q-table needs a discrete environment "
+                "such as FrozenLake") + _statement(slug))
     if "Found unknown categories" in text:
-        return ("a category unseen in training reached OneHotEncoder: use OneHotEncoder(handle_unknown='ignore')"
-                + _statement(slug))
+        return (_("a category unseen in training reached OneHotEncoder: use OneHotEncoder(handle_unknown='ignore')") + _statement(slug))
     if re.search(r"Received a label value of -?\d+ which is outside the valid range", text):
-        return ("a label is outside [0, number of classes): the output layer needs one unit per class"
-                + _statement(slug))
+        return (_("a label is outside [0, number of classes): the output layer needs one unit per class") + _statement(slug))
     if re.search(r"indices\[[\d,]+\] = -?\d+ is not in \[0, \d+\)", text):
-        return ("a token id is not below the Embedding's input_dim: size it to the vocabulary, padding and OOV "
-                "ids included" + _statement(slug))
+        return (_("a token id is not below the Embedding's input_dim: size it to the vocabulary, padding and OOV "
+                "ids included") + _statement(slug))
     if "No module named 'gym'" in text:
-        return "use gymnasium (import gymnasium as gym), the maintained successor of gym" + _statement(slug)
+        return _("use gymnasium (import gymnasium as gym), the maintained successor of gym") + _statement(slug)
     return None
 
 
 def with_advice(line: str, raw: str, slug: str) -> str:
     """``line`` (an already cleaned error line) followed by the advice for ``raw``'s trap, if one is known."""
     advice = advice_for(raw, slug)
-    return f"{line} - hint: {advice}" if advice else line
+    return _("{line} - hint: {advice}").format(line=line, advice=advice) if advice else line
