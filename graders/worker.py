@@ -219,7 +219,9 @@ class Worker:
             name = "PermissionError"
         elif isinstance(exc, BannedModule):
             name = "ModuleNotFoundError"
-        message = str(exc)[:1000]
+        message = str(exc)
+        if len(message) > 1000:  # TensorFlow puts the real error at the end of a long graph error: keep both ends
+            message = message[:400] + " … " + message[-590:]
         if isinstance(exc, SystemExit):
             message = f"the code called sys.exit({exc.code!r})"
         return {"op": "error", "type": name, "message": message, "status": status,
