@@ -286,4 +286,22 @@ def watch(interval: float, max_runs: int) -> None:
     watch_loop(console, interval, max_runs)
 
 
-COMMANDS = (list_command, next_command, show, check, grade, hint, reset, watch)
+@click.command(help=_("Show the reference solution of an exercise you have passed (grade), to compare with yours."))
+@click.argument("slug", required=False)
+@click.option("--yes", is_flag=True, help=_("do not ask for confirmation"))
+def solution(slug: str | None, yes: bool) -> None:
+    slug = slug_or_current(slug)
+    last = state.load()["exercises"].get(slug, {})
+    if not (last.get("status") == "pass" and last.get("kind") == "grade"):
+        raise click.ClickException(_("{slug} does not pass yet: the reference opens once `python grade.py grade {slug}` "
+                                     "passes (try `python grade.py hint {slug}`)").format(slug=slug))
+    path = paths.solution_path(slug)
+    if not path.is_file():
+        raise click.ClickException(_("this copy of the kit has no reference solutions (a student bundle)"))
+    if not yes:
+        click.confirm(_("Show the reference solution of {slug}?").format(slug=slug), abort=True)
+    from rich.syntax import Syntax
+    console.print(Syntax(path.read_text(encoding="utf-8"), "python", line_numbers=True))
+
+
+COMMANDS = (list_command, next_command, show, check, grade, hint, reset, watch, solution)

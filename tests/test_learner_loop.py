@@ -188,3 +188,15 @@ def test_reset_defaults_to_the_current_exercise_and_forgets_its_status_and_hints
     assert "already the original stub" in result.output and not (repo / ".grade-backups").exists()  # no backup of a stub
     data = state.load()
     assert SLUG not in data["exercises"] and SLUG not in data["hints"]
+
+
+# ------------------------------------------------------------------ the reference, once earned
+
+def test_the_solution_opens_only_after_the_exercise_passes_and_asks_first():
+    refused = CliRunner().invoke(cli.main, ["solution", SLUG])
+    assert refused.exit_code == 1 and "does not pass yet" in refused.output
+    state.record(Results([ExerciseResult(SLUG, 10.0, [TestResult("t", Status.PASS, 10.0)])]), "grade")
+    declined = CliRunner().invoke(cli.main, ["solution", SLUG], input="n\n")
+    assert declined.exit_code == 1 and "def sigmoid" not in declined.output
+    shown = CliRunner().invoke(cli.main, ["solution", SLUG], input="y\n")
+    assert shown.exit_code == 0 and "def sigmoid" in shown.output
