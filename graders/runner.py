@@ -215,7 +215,7 @@ def apply_banned_gate(result: ExerciseResult) -> None:
         for test in result.tests:
             if test.status is Status.PASS:
                 test.status = Status.BANNED
-                test.message = "scored 0: this submission uses a library the exercise bans (see no_banned_calls)"
+                test.message = _("scored 0: this submission uses a library the exercise bans (see no_banned_calls)")
 
 
 def grade_exercise(exercise: Exercise, target: Path, options: RunOptions = RunOptions()) -> ExerciseResult:

@@ -21,6 +21,7 @@ from . import manifest, paths, wire
 from .errors import (BannedCall, LearnerCrash, LearnerMemory, LearnerTimeout, ProtocolViolation,
                      SubmissionImportError)
 from .feedback import clean_framework_error
+from .i18n import _
 from .sandbox import Limits, WorkerProcess
 
 PRELOADABLE = ("numpy", "tensorflow", "keras", "sklearn", "gymnasium")
@@ -127,9 +128,10 @@ class RemoteModule:
             detail = f"{reply.get('type')}: {reply.get('message')}{where}"
             self._kill()
             if reply.get("status") == "banned":
-                raise BannedCall(f"could not import {self._slug}.py: it imports {reply.get('banned')}, "
-                                 f"which this exercise bans")
-            raise SubmissionImportError(f"could not import {self._slug}.py: {detail}")
+                raise BannedCall(_("could not import {slug}.py: it imports {banned}, which this exercise bans").format(
+                    slug=self._slug, banned=reply.get("banned")))
+            raise SubmissionImportError(_("could not import {file}: {error}").format(file=f"{self._slug}.py",
+                                                                                    error=detail))
         if reply.get("op") != "ready" or not isinstance(reply.get("attributes"), dict):
             self._kill()
             raise ProtocolViolation("the sandboxed worker did not start properly")
@@ -172,10 +174,10 @@ class RemoteModule:
     def _timed_out(self, starting: bool = False) -> LearnerTimeout:
         self._kill()
         if starting:
-            return LearnerTimeout(f"importing {self._slug}.py took longer than the time limit "
-                                  f"- is there an infinite loop at module level?")
-        return LearnerTimeout(f"the call took longer than {self._timeout:g} s - look for an infinite loop "
-                              f"or a slow Python loop that numpy could vectorise")
+            return LearnerTimeout(_("importing {slug}.py took longer than the time limit - is there an infinite loop "
+                                    "at module level?").format(slug=self._slug))
+        return LearnerTimeout(_("the call took longer than {seconds:g} s - look for an infinite loop or a slow Python "
+                                "loop that numpy could vectorise").format(seconds=self._timeout))
 
     def _death(self) -> Exception:
         """The worker closed its channel: find out why and say so."""
@@ -190,13 +192,13 @@ class RemoteModule:
             return LearnerCrash(f"the grading sandbox failed to start, not because of your code ({startup_error}) "
                                 f"- tell your instructor; `python grade.py dev sandbox` shows the machine's setup")
         if code is not None and code < 0 and -code == signal.SIGXCPU:
-            return LearnerTimeout("the code used up its CPU time limit")
+            return LearnerTimeout(_("the code used up its CPU time limit"))
         if code is not None and code < 0 and -code == signal.SIGXFSZ:
-            return LearnerCrash("the code wrote a file larger than the sandbox allows")
+            return LearnerCrash(_("the code wrote a file larger than the sandbox allows"))
         if code is not None and code < 0 and -code == signal.SIGKILL:
-            return LearnerCrash("the worker was killed by SIGKILL (out of memory, or it signalled itself)")
-        return LearnerCrash(f"the code ended the worker process (exit status {code}): "
-                            f"do not call sys.exit/os._exit or crash the interpreter")
+            return LearnerCrash(_("the worker was killed by SIGKILL (out of memory, or it signalled itself)"))
+        return LearnerCrash(_("the code ended the worker process (exit status {code}): do not call sys.exit/os._exit "
+                              "or crash the interpreter").format(code=code))
 
     def _handle_id(self, handle: RemoteHandle) -> int:
         if handle._owner is not self or handle._generation != self._generation or self._worker is None:
@@ -249,9 +251,10 @@ class RemoteModule:
         status = reply.get("status")
         message = str(reply.get("message", ""))[:1000]
         if status == "banned":
-            return BannedCall(f"the code imported {reply.get('banned')}, which this exercise bans")
+            return BannedCall(_("the code imported {banned}, which this exercise bans").format(banned=reply.get("banned")))
         if status == "memory":
-            return LearnerMemory(f"ran out of memory ({self._limits.memory_mb} MB limit): {message[:200]}")
+            return LearnerMemory(_("ran out of memory ({limit} MB limit): {error}").format(
+                limit=self._limits.memory_mb, error=message[:200]))
         return remote_exception(str(reply.get("type", "RuntimeError"))[:60], clean_framework_error(message),
                                 str(reply.get("where", ""))[:200])
 
