@@ -15,7 +15,8 @@ Wrong answers this suite is built to catch:
   choosing arbitrarily among equal scores at the cut
 - k > N crashing (argpartition) or padding; k < 1 accepted
 - a zero query or document row giving nan instead of ValueError
-- the caller's embedding matrix normalised in place
+- the caller's embedding matrix normalised in place (visible only in local mode: secure mode passes copies,
+  where the change is lost and harmless; its mutant is proved locally, as `dev corpus` does)
 - recall divided by k (precision@k) or by min(k, R); grade-0 entries counted as relevant
 - recall or NDCG of a query without relevant documents giving nan (0/0) or raising
 - reciprocal rank from 0-based ranks, of the highest-graded document instead of the first relevant one,
