@@ -331,7 +331,7 @@ def test_dcg_matches_sklearn(learner, sklearn_golden):
                             show_expected=False, why="differs from sklearn.metrics.dcg_score (log base 2)")
 
 
-@pytest.mark.clause("C9", probes="an unknown gain silently treated as linear", topic="input validation")
+@pytest.mark.clause("C9", "C10", probes="an unknown gain silently treated as linear", topic="input validation")
 def test_unknown_gain_raises(learner):
     for name in ("dcg_at_k", "ndcg_at_k"):
         with expect_raises(ValueError, call_repr(name, [1, 2], {1: 1}, 2, gain="log"),
