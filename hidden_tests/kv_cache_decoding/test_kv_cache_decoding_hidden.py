@@ -18,12 +18,14 @@ Wrong answers this suite is built to catch:
   output head wrong (forward vs reference)
 - decode_step that changes the cache it was given in place (two children of one beam then share a
   corrupted cache: generate with beam_width > 1 goes wrong)
-- no ValueError when the positions run past the position table, or for no new tokens
+- no ValueError when the positions run past the position table, or for no new tokens; a ValueError already
+  when they exactly fill it
 - greedy that drops the EOS token, stops one token early or late, breaks ties towards the highest id,
   reads the first row of the prefill logits, recomputes the whole prefix at every step, or feeds the
   final token (or EOS) to the LM once more
 - beams not re-ranked (each beam follows its own best child), a child given the cache of the beam in its
   slot instead of its parent's
+- ties among candidates broken towards the later one (a reversed ascending sort) or by an unstable sort
 - finished beams still extended (tokens fed after EOS), or dropped from the beam instead of carried over
 - the length penalty multiplied instead of divided, counting the prompt or not counting EOS, or applied
   only to the final ranking
@@ -348,6 +350,13 @@ def test_decode_step_errors(learner):
                        "the sequence is longer than the position table wpe"):
         learner.forward(params, [1] * 7)
     _, cache = learner.decode_step(params, [1] * 5, None)
+    try:  # exactly P positions fit: only t + len(ids) > P is an error
+        learner.forward(params, [1] * 6)
+        learner.decode_step(params, [2], cache)
+    except ValueError as e:
+        raise AssertionError(f"called forward(params with 6 positions, ids of length 6) and {step_call([2], 5)}; "
+                             f"got ValueError({e}), expected no error: positions 0..5 fit a table of 6 rows "
+                             f"(raise only when t + len(ids) > P)") from None
     with expect_raises(ValueError, step_call([2, 3], 5) + " with 6 positions",
                        "positions 5 and 6 do not fit a position table of 6 rows (t + len(ids) > P)"):
         learner.decode_step(params, [2, 3], cache)
@@ -374,7 +383,7 @@ def test_greedy_matches_reference(learner, reference, case):
 @pytest.mark.clause("C9", probes="greedy that recomputes the prefix, feeds EOS or the final token, or drops the cache",
                     topic="decoding and search")
 @pytest.mark.points(2)
-@pytest.mark.parametrize("case", [0, 1, 3])
+@pytest.mark.parametrize("case", [0, 1, 3, 4, 5])  # 4 and 5 stop at max_new_tokens, not at EOS
 def test_greedy_feeds_one_token_at_a_time(learner, case):
     seed, prompt, n, eos = GREEDY_CASES[case]
     lm = JudgeLM(seed, eos_id=eos)
@@ -456,6 +465,36 @@ def test_beam_feeds_only_the_kept_live_hypotheses(learner, reference, case):
     call = beam_call(prompt, width, n, eos, lp)
     learner.beam_search(lm, prompt, width, n, eos, lp)
     check_calls(lm, prompt, call, ref_lm.calls)
+
+
+@pytest.mark.clause("C10", probes="beam ties broken towards the later candidate (a reversed or unstable sort)",
+                    topic="decoding and search")
+def test_beam_ties_keep_the_earlier_candidate(learner):
+    # after [1]: tokens 1 and 2 tie (0.4 each); after [1, 1] and [1, 2] the rows are equal, so [1, 0] and [2, 0]
+    # tie again across parents: the stable sort keeps candidate order (beam order, then token id)
+    table = {(1,): [0.2, 0.4, 0.4], (1, 1): [0.5, 0.25, 0.25], (1, 2): [0.5, 0.25, 0.25]}
+    call = beam_call([1], 2, 1, 0, 0.0)
+    got = learner.beam_search(JudgeLM(0, vocab=3, table=table), [1], 2, 1, 0, 0.0)
+    check_hypotheses(got, [([1], np.log(0.4)), ([2], np.log(0.4))], call,
+                     "equal scores keep the candidates' order (sort descending and stable): [1] before [2]")
+    call = beam_call([1], 2, 3, 0, 0.0)
+    got = learner.beam_search(JudgeLM(0, vocab=3, table=table), [1], 2, 3, 0, 0.0)
+    check_hypotheses(got, [([1, 0], np.log(0.2)), ([2, 0], np.log(0.2))], call,
+                     "equal scores keep the candidates' order: the children of the first beam before those of the second")
+    # a flat LM (every row uniform over 20 tokens): every candidate ties, so the first ones in order are kept
+    call = beam_call([3], 3, 2, None, 1.0) + " on an LM whose every row is uniform over 20 tokens"
+    got = learner.beam_search(JudgeLM(7, vocab=20, eos_id=None, scale=0.0), [3], 3, 2, None, 1.0)
+    check_hypotheses(got, [([0, 0], -np.log(20.0)), ([0, 1], -np.log(20.0)), ([0, 2], -np.log(20.0))], call,
+                     "all 60 candidates tie: a stable descending sort keeps the first three in candidate order")
+    # two levels (nine tokens higher): the first three of the upper level in token order (an unstable sort may not)
+    high = [0, 5, 9, 10, 11, 12, 14, 16, 19]
+    row = np.where(np.isin(np.arange(20), high), np.e, 1.0)
+    row = row / row.sum()
+    call = beam_call([3], 3, 1, None, 1.0) + f" on an LM whose next-token probabilities tie in two levels ({high} higher)"
+    got = learner.beam_search(JudgeLM(0, vocab=20, eos_id=None, table={(3,): row}), [3], 3, 1, None, 1.0)
+    top = float(np.log(row[0]))
+    check_hypotheses(got, [([0], top), ([5], top), ([9], top)], call,
+                     "tied candidates keep their order (sort descending and stable): the lowest tied ids first")
 
 
 @pytest.mark.clause("C10", probes="beam search that does not find the better hypothesis greedy misses",
