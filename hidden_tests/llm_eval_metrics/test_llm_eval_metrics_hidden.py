@@ -564,8 +564,8 @@ def test_calibration_random(learner, reference, n_bins):
 @pytest.mark.clause("C18", probes="no ValueError for n_bins < 1, bad shapes, probabilities outside [0, 1] or bad labels",
                     topic="input validation")
 @pytest.mark.parametrize("name", ["calibration_bins", "expected_calibration_error"])
-@pytest.mark.parametrize("case", ["n_bins = 0", "1-D probs", "no rows", "labels length", "logits", "label = K",
-                                  "label = -1"])
+@pytest.mark.parametrize("case", ["n_bins = 0", "1-D probs", "no rows", "labels length", "logits",
+                                  "probability < 0", "label = K", "label = -1"])
 def test_calibration_rejects(learner, name, case):
     probs, labels, n_bins = np.array([[0.7, 0.3], [0.2, 0.8], [0.5, 0.5]]), np.array([0, 1, 1]), 5
     if case == "n_bins = 0":
@@ -578,6 +578,8 @@ def test_calibration_rejects(learner, name, case):
         labels = labels[:2]
     elif case == "logits":
         probs = np.array([[2.0, -1.0], [0.5, 1.5], [0.0, 0.0]])
+    elif case == "probability < 0":
+        probs = np.array([[0.7, 0.3], [-0.2, 0.8], [0.5, 0.5]])
     elif case == "label = K":
         labels = np.array([0, 2, 1])
     else:
