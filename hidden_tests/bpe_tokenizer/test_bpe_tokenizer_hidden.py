@@ -17,7 +17,8 @@ Wrong answers this suite is built to catch:
 - the alphabet in order of first occurrence instead of sorted by code point
 - split_words attaching whitespace to the previous word, splitting on " " only (tabs, newlines and
   the ideographic space U+3000 missed), or dropping whitespace (decode(encode(x)) != x)
-- byte tokens after the alphabet instead of ids 0..255, or named in lower-case hex
+- byte tokens after the alphabet instead of ids 0..255, or named in lower-case hex; an alphabet given out
+  of order re-sorted by the tokenizer instead of numbered as given
 - encoding that merges the most frequent pair of the text first instead of the earliest learned merge
 - encoding by greedy longest match against the vocabulary (WordPiece-style) instead of BPE merges
 - unseen characters dropped, or mapped to their code point modulo 256 instead of their UTF-8 bytes
@@ -348,6 +349,21 @@ def test_vocab_layout(learner, trained):
             raise AssertionError(f"called {call}; vocab[{i}] is {g!r}, expected {e!r} - ids 0..255 are the byte "
                                  f"tokens '<0x00>'..'<0xFF>', then the alphabet in order, then merge i at "
                                  f"256 + len(alphabet) + i with the string left + right")
+
+
+@pytest.mark.clause("C7", probes="the alphabet re-sorted instead of numbered in the order given", topic="tokenization")
+def test_vocab_keeps_the_alphabet_order_given(learner):
+    alphabet, merges = ["b", "a", " "], [("a", "b"), (" ", "ab")]
+    call = f"BPETokenizer({alphabet}, {merges})"
+    tok = learner.BPETokenizer(alphabet, merges)
+    vocab = list(tok.vocab)
+    assert vocab[256:] == ["b", "a", " ", "ab", " ab"], (
+        f"called {call}.vocab; ids 256.. hold {vocab[256:]!r}, expected ['b', 'a', ' ', 'ab', ' ab'] - the alphabet "
+        f"keeps the order it is given in (ids 256 + i), then the merges")
+    check_ids(tok.encode("b a"), [256, 258, 257], call + ".encode('b a')", vocab,
+              why="'b' is id 256, ' ' 258 and 'a' 257: their places in the alphabet given")
+    check_ids(tok.encode("ba ab"), [256, 257, 260], call + ".encode('ba ab')", vocab,
+              why="merge 0 ('ab') is id 259 and merge 1 (' ab') id 260, after the 3 alphabet characters")
 
 
 # ----------------------------------------------------------------------------- encode
