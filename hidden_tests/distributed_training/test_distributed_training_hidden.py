@@ -31,6 +31,7 @@ Wrong answers this suite is built to catch:
   at all, returning float64, or changing the scaler's state in unscale
 - mixed_precision_step updating the scale before unscaling (divides by the new scale), calling the
   gradient function twice, or with a scale other than the scaler's
+- data_parallel_step or mixed_precision_step updating the caller's params in place (params[k] -= ...)
 - bad DynamicLossScaler settings (scale <= 0, growth <= 1, backoff outside (0, 1), interval < 1) accepted
 """
 import numpy as np
@@ -408,6 +409,28 @@ def test_data_parallel_training_matches_full_batch_gradient_descent(learner, rec
     assert losses[-1] < losses[0], f"the loss went from {losses[0]:.4f} to {losses[-1]:.4f} in 12 steps"
 
 
+def check_params_kept(params, before, got, call):
+    """The caller's params dict and arrays are unchanged, and new_params is another dict."""
+    if set(params) != set(before) or not all(np.array_equal(params[k], before[k]) for k in before):
+        raise AssertionError(f"called {call}; the caller's params were modified - return a new dict "
+                             f"{{k: params[k] - lr * g[k]}} and leave params (and its arrays) as given")
+    if isinstance(got, tuple) and got and got[0] is params:
+        raise AssertionError(f"called {call}; new_params is the caller's params dict itself, expected a new dict")
+
+
+@pytest.mark.clause("C8", probes="parameters updated in place (params[k] -= lr * g[k]) and the same dict returned",
+                    topic="api contract")
+@pytest.mark.parametrize("m", [None, 2])
+def test_data_parallel_step_leaves_params_unchanged(learner, m):
+    params, x, y = problem(61, 10)
+    before = copy_params(params)
+    call = "data_parallel_step(params, x of shape (10, 3), y, grad_fn, world_size=3, lr=0.3" + \
+           (f", micro_batch_size={m})" if m else ")")
+    got = learner.data_parallel_step(params, x, y, RecordingGrad(params, x, y), world_size=3, lr=0.3,
+                                     micro_batch_size=m)
+    check_params_kept(params, before, got, call)
+
+
 @pytest.mark.clause("C9", probes="impossible shards or micro_batch_size 0 accepted by data_parallel_step",
                     topic="input validation")
 @pytest.mark.parametrize("n, world_size, m", [(3, 4, None), (6, 0, None), (6, 2, 0)])
@@ -653,6 +676,23 @@ def test_mixed_precision_unscales_with_the_scale_used(learner):
                "the gradients were computed at scale 128: unscale by 128, then update the scaler (it grows to 256)")
     assert state(scaler) == (256.0, 0), f"called {call}; the scaler's (scale, good_steps) is {state(scaler)}, " \
                                         f"expected (256.0, 0)"
+
+
+@pytest.mark.clause("C13", probes="parameters updated in place (params[k] -= lr * g[k]) and the same dict returned",
+                    topic="api contract")
+@pytest.mark.parametrize("init", [256.0, 2.0 ** 20])
+def test_mixed_precision_leaves_params_unchanged(learner, init):
+    params, x, y = mp_problem(94)
+    before = copy_params(params)
+    call = f"mixed_precision_step(float32 params, x, y, scaled_grad_fn, scaler at scale {init:g}, lr=0.2)" + \
+           (" (overflow)" if init > 1e5 else "")
+    got = learner.mixed_precision_step(params, x, y, ScaledGrad(x, y), learner.DynamicLossScaler(init_scale=init),
+                                       lr=0.2)
+    if init > 1e5:
+        if set(params) != set(before) or not all(np.array_equal(params[k], before[k]) for k in before):
+            raise AssertionError(f"called {call}; the caller's params were modified on a skipped step")
+    else:
+        check_params_kept(params, before, got, call)
 
 
 RUNS = {  # scaler settings, gradient gain, {step: loss spike factor (nan: a nan gradient)}, steps
