@@ -1,7 +1,7 @@
 """Hidden tests for llm_eval_metrics: perplexity from token log-probabilities, corpus BLEU, ROUGE-L and
 expected calibration error, against the reference on random cases, against scipy's log_softmax, and
 against values frozen from sacrebleu, rouge-score and scikit-learn's calibration_curve
-(reference_golden.npz, written by make_reference_golden.py; those libraries are not kit dependencies).
+(reference_golden.npz, written by freeze_library_values.py; those libraries are not kit dependencies).
 
 Wrong answers this suite is built to catch:
 - log(softmax(z)) (-inf for a token whose probability underflows), an unshifted softmax (overflow at 1e4),
@@ -44,7 +44,7 @@ BLEU_CASES, ROUGE_CASES, ECE_CASES = 8, 14, 6
 
 @pytest.fixture(scope="module")
 def golden():
-    """Values frozen from sacrebleu, rouge-score and scikit-learn by make_reference_golden.py."""
+    """Values frozen from sacrebleu, rouge-score and scikit-learn by freeze_library_values.py."""
     with np.load(GOLDEN_PATH, allow_pickle=False) as data:
         return {key: data[key] for key in data.files}
 

@@ -1,8 +1,10 @@
-"""Freeze BLEU (sacrebleu), ROUGE-L (rouge-score) and calibration bins (scikit-learn) into reference_golden.npz.
+"""(Named freeze_*, not make_*_golden: its libraries - sacrebleu, rouge-score - are not kit dependencies, so
+tests/test_tf_goldens.py, which re-checks every make_*_golden.py with the installed libraries, leaves it out.)
+Freeze BLEU (sacrebleu), ROUGE-L (rouge-score) and calibration bins (scikit-learn) into reference_golden.npz.
 
     pip install sacrebleu nltk rouge-score                          # once, in a scratch environment
-    python hidden_tests/llm_eval_metrics/make_reference_golden.py          # (re)write reference_golden.npz
-    python hidden_tests/llm_eval_metrics/make_reference_golden.py --check  # compare the file with the libraries
+    python hidden_tests/llm_eval_metrics/freeze_library_values.py          # (re)write reference_golden.npz
+    python hidden_tests/llm_eval_metrics/freeze_library_values.py --check  # compare the file with the libraries
 
 The hidden suite reads the frozen values: the three text-metric libraries are not dependencies of the
 kit, and scikit-learn's import alone would take a good part of the suite's 5 s budget.
