@@ -170,6 +170,17 @@ def record_series(request: pytest.FixtureRequest):
     return record
 
 
+def record_history(record_series, history) -> None:
+    """Hand the curves of a Keras History (loss; accuracy and validation curves where fit kept them) to the
+    report: a report aid that never fails the test or changes its outcome."""
+    try:
+        for name in ("loss", "val_loss", "accuracy", "val_accuracy"):
+            if name in history.history:
+                record_series(name, [float(v) for v in history.history[name]])
+    except Exception:  # noqa: BLE001 - whatever the History holds, the test's own checks decide
+        pass
+
+
 # --------------------------------------------------------------------------- banned-call check
 
 class BannedCallsItem(pytest.Item):
