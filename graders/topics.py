@@ -43,6 +43,11 @@ TOPICS: dict[str, tuple[str, str]] = {
     "llm evaluation": ("perplexity, BLEU/ROUGE, calibration", "大模型评估：困惑度、BLEU/ROUGE、校准"),
     "retrieval and ranking": ("embedding search, recall@k, MRR, NDCG", "检索与排序：向量检索、recall@k、MRR、NDCG"),
     "distributed training": ("data parallelism, all-reduce, accumulation, mixed precision", "分布式训练：数据并行、all-reduce、梯度累积、混合精度"),
+    "trees and ensembles": ("decision trees, impurity, bagging and feature importance", "决策树与集成：不纯度、Bagging 与特征重要性"),
+    "dimensionality reduction": ("PCA, SVD, explained variance, whitening", "降维：PCA、SVD、解释方差、白化"),
+    "hyperparameter optimization": ("random search, log-uniform sampling, successive halving", "超参数优化：随机搜索、对数均匀采样、逐次减半"),
+    "monitoring and drift": ("distribution shift, PSI, KS tests, alerting", "监控与漂移：分布偏移、PSI、KS 检验、告警"),
+    "experimentation": ("A/B tests, significance, power, peeking", "实验：A/B 测试、显著性、统计功效、偷看"),
     "ml project judgement": ("feasibility, costs, risks of an ML project", "机器学习项目判断：可行性、成本、风险"),
 }
 
