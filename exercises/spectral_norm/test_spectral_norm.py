@@ -11,7 +11,7 @@ U0 = np.array([1.0, 1.0])
 
 def test_one_iteration_by_hand(learner):
     sigma, u, v = learner.power_iteration(W, U0)
-    call = call_repr("power_iteration", W, U0)
+    call = call_repr("power_iteration", w=W, u=U0)
     # v = W u / |W u| = [3, 1] / sqrt(10); u = W^T v / |W^T v| = [9, 1] / sqrt(82); sigma = v^T W u = sqrt(8.2)
     assert_allclose(v, np.array([3.0, 1.0]) / math.sqrt(10), call + ", v", rtol=1e-9)
     assert_allclose(u, np.array([9.0, 1.0]) / math.sqrt(82), call + ", u", rtol=1e-9)
@@ -25,18 +25,18 @@ def test_continuing_from_the_returned_u(learner):
     expected = math.sqrt(6562 / 730)  # v = [27, 1] / sqrt(730), |W^T v| = sqrt(6562 / 730)
     assert_scalar_close(sigma, expected, "power_iteration(W, u) with u from a first call", rtol=1e-9)
     sigma2, _, _ = learner.power_iteration(W, U0, n_iter=2)
-    assert_scalar_close(sigma2, expected, call_repr("power_iteration", W, U0, n_iter=2), rtol=1e-9,
+    assert_scalar_close(sigma2, expected, call_repr("power_iteration", w=W, u=U0, n_iter=2), rtol=1e-9,
                         why="two iterations from [1, 1] = one iteration, then one more from the returned u")
 
 
 def test_many_iterations_reach_the_largest_singular_value(learner):
     sigma, _, _ = learner.power_iteration(W, U0, n_iter=50)
-    assert_scalar_close(sigma, 3.0, call_repr("power_iteration", W, U0, n_iter=50), rtol=1e-9)
+    assert_scalar_close(sigma, 3.0, call_repr("power_iteration", w=W, u=U0, n_iter=50), rtol=1e-9)
 
 
 def test_spectral_normalize(learner):
     w_sn, _, sigma = learner.spectral_normalize(W, U0)
-    call = call_repr("spectral_normalize", W, U0)
+    call = call_repr("spectral_normalize", w=W, u=U0)
     assert_scalar_close(sigma, math.sqrt(8.2), call + ", sigma", rtol=1e-9)
     assert_allclose(w_sn, W / math.sqrt(8.2), call + ", w / sigma", rtol=1e-9)
 

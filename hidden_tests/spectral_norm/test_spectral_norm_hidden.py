@@ -112,7 +112,7 @@ PI_CASES = [  # (seed, shape of w, n_iter)
 def test_power_iteration_matches_reference(learner, reference, case):
     seed, shape, n_iter = case
     w, u0 = gaussian(seed, shape)
-    call = call_repr("power_iteration", w, u0, n_iter=n_iter)
+    call = call_repr("power_iteration", w=w, u=u0, n_iter=n_iter)
     check_triple(learner.power_iteration(w, u0, n_iter=n_iter), reference.power_iteration(w, u0, n_iter=n_iter), call,
                  why="each iteration: v = W u / |W u|, u = W^T v / |W^T v|; sigma = v^T W u with the updated u")
 
@@ -122,7 +122,7 @@ def test_power_iteration_matches_reference(learner, reference, case):
 def test_power_iteration_hand_case(learner):
     for n_iter, sigma, u, v in ((1, np.sqrt(8.2), unit(np.array([9.0, 1.0])), unit(np.array([3.0, 1.0]))),
                                 (2, np.sqrt(6562 / 730), unit(np.array([81.0, 1.0])), unit(np.array([27.0, 1.0])))):
-        call = call_repr("power_iteration", HAND_W, np.array([1.0, 1.0]), n_iter=n_iter)
+        call = call_repr("power_iteration", w=HAND_W, u=np.array([1.0, 1.0]), n_iter=n_iter)
         got = triple(learner.power_iteration(HAND_W, np.array([1.0, 1.0]), n_iter=n_iter), call, 2, 2)
         assert_allclose(got[2], v, call + ", v", RTOL, ATOL, why="v = W u / |W u|: [3, 1] / sqrt(10) after one step")
         assert_allclose(got[1], u, call + ", u", RTOL, ATOL, why="u = W^T v / |W^T v|: [9, 1] / sqrt(82) after one step")
@@ -136,7 +136,7 @@ def test_power_iteration_hand_case(learner):
 def test_returned_vectors_have_norm_one(learner, scale):
     w, u0 = gaussian(10, (9, 5))
     w = w * scale  # a vector that is not normalised grows or shrinks with the scale
-    call = call_repr("power_iteration", w, u0, n_iter=4)
+    call = call_repr("power_iteration", w=w, u=u0, n_iter=4)
     _, u, v = triple(learner.power_iteration(w, u0, n_iter=4), call, 9, 5)
     assert_scalar_close(np.linalg.norm(u), 1.0, call + ", |u|", RTOL, why="u = W^T v / |W^T v| has norm 1")
     assert_scalar_close(np.linalg.norm(v), 1.0, call + ", |v|", RTOL, why="v = W u / |W u| has norm 1")
@@ -151,7 +151,7 @@ def test_n_iter_iterations_equal_chained_single_steps(learner, n_iter):
     u = u0
     for _ in range(n_iter):
         sigma, u, v = learner.power_iteration(w, u, n_iter=1)
-    call = call_repr("power_iteration", w, u0, n_iter=n_iter)
+    call = call_repr("power_iteration", w=w, u=u0, n_iter=n_iter)
     check_triple((sigma, u, v), expected, f"{n_iter} chained calls of power_iteration(w, u, n_iter=1)",
                  why="each call does one iteration from the u it is given")
     check_triple(learner.power_iteration(w, u0, n_iter=n_iter), expected, call,
@@ -164,7 +164,7 @@ def test_n_iter_iterations_equal_chained_single_steps(learner, n_iter):
 def test_estimate_is_not_the_exact_value(learner, keras_golden):
     w, u0 = keras_golden["dense1_w"], keras_golden["dense1_u0"]  # singular values 3.854 and 3.658: slow
     for n_iter in (1, 2, 3):
-        call = call_repr("power_iteration", w, u0, n_iter=n_iter)
+        call = call_repr("power_iteration", w=w, u=u0, n_iter=n_iter)
         got = triple(learner.power_iteration(w, u0, n_iter=n_iter), call, *w.shape)
         assert_scalar_close(got[0], judge_power_iteration(w, u0, n_iter)[0], call + ", sigma", RTOL, ATOL,
                             show_expected=False,
@@ -180,7 +180,7 @@ def test_converges_to_the_svd(learner, shape):
     matrix = separated(20 + len(shape), int(np.prod(shape[:-1])), shape[-1])
     w = matrix.reshape(shape)
     u0 = np.random.default_rng(21).normal(size=shape[-1])
-    call = call_repr("power_iteration", w, u0, n_iter=300)
+    call = call_repr("power_iteration", w=w, u=u0, n_iter=300)
     sigma, u, v = triple(learner.power_iteration(w, u0, n_iter=300), call, matrix.shape[0], shape[-1])
     left, values, right_t = np.linalg.svd(matrix)
     assert_scalar_close(sigma, values[0], call + ", sigma", RTOL, why="sigma tends to the largest singular value")
@@ -197,7 +197,7 @@ def test_converges_to_the_svd(learner, shape):
 @pytest.mark.parametrize("shape", [(3, 3, 2, 5), (5, 3, 4), (2, 2, 2, 2, 3)], ids=str)
 def test_kernels_with_more_axes(learner, reference, shape):
     w, u0 = gaussian(30 + len(shape), shape)
-    call = call_repr("power_iteration", w, u0, n_iter=2)
+    call = call_repr("power_iteration", w=w, u=u0, n_iter=2)
     check_triple(learner.power_iteration(w, u0, n_iter=2), reference.power_iteration(w, u0, n_iter=2), call,
                  why="the matrix is w.reshape(-1, w.shape[-1]): the output axis is last, as in Keras kernels")
 
@@ -207,7 +207,7 @@ def test_kernels_with_more_axes(learner, reference, shape):
 @pytest.mark.points(2)
 def test_conv_kernel_matches_keras(learner, keras_golden):
     w, u0 = keras_golden["conv_w"], keras_golden["conv_u0"]
-    call = call_repr("spectral_normalize", w, u0, n_iter=2)
+    call = call_repr("spectral_normalize", w=w, u=u0, n_iter=2)
     got = learner.spectral_normalize(w, u0, n_iter=2)
     if not (isinstance(got, tuple) and len(got) == 3):
         raise AssertionError(f"called {call}; got {describe(got)}, expected a tuple (w / sigma, u, sigma)")
@@ -233,7 +233,7 @@ def test_power_iteration_validates_its_input(learner, name):
         (w, u0, -2, "n_iter must be at least 1"),
     )
     for ww, uu, n_iter, why in cases:
-        with expect_raises(ValueError, call_repr(name, ww, uu, n_iter=n_iter), why):
+        with expect_raises(ValueError, call_repr(name, w=ww, u=uu, n_iter=n_iter), why):
             getattr(learner, name)(ww, uu, n_iter=n_iter)
 
 
@@ -262,7 +262,7 @@ def test_inputs_not_modified(learner):
 def test_spectral_normalize_matches_reference(learner, reference, case):
     seed, shape, n_iter = case
     w, u0 = gaussian(seed, shape)
-    call = call_repr("spectral_normalize", w, u0, n_iter=n_iter)
+    call = call_repr("spectral_normalize", w=w, u=u0, n_iter=n_iter)
     got = learner.spectral_normalize(w, u0, n_iter=n_iter)
     if not (isinstance(got, tuple) and len(got) == 3):
         raise AssertionError(f"called {call}; got {describe(got)}, expected a tuple (w / sigma, u, sigma)")
@@ -279,7 +279,7 @@ def test_spectral_normalize_matches_reference(learner, reference, case):
 def test_normalised_weights_have_spectral_norm_one(learner):
     w = separated(53, 9, 6, top=7.5)
     u0 = np.random.default_rng(54).normal(size=6)
-    call = call_repr("spectral_normalize", w, u0, n_iter=300)
+    call = call_repr("spectral_normalize", w=w, u=u0, n_iter=300)
     w_sn = assert_shape(learner.spectral_normalize(w, u0, n_iter=300)[0], w.shape, call, "w / sigma")
     assert_scalar_close(np.linalg.svd(w_sn, compute_uv=False)[0], 1.0, call + ", largest singular value of w / sigma",
                         RTOL, why="after convergence the normalised weights have spectral norm 1")
@@ -288,12 +288,12 @@ def test_normalised_weights_have_spectral_norm_one(learner):
 @pytest.mark.clause("C11", "C2", "C5", probes="lists or integer arrays not converted to float64",
                     topic="api contract")
 def test_lists_and_integers_are_accepted(learner):
-    call = call_repr("power_iteration", [[3, 0], [0, 1]], [1, 1])
+    call = call_repr("power_iteration", w=[[3, 0], [0, 1]], u=[1, 1])
     sigma, u, v = triple(learner.power_iteration([[3, 0], [0, 1]], [1, 1]), call, 2, 2)
     assert_scalar_close(sigma, np.sqrt(8.2), call + ", sigma", RTOL)
     for name, array in (("u", u), ("v", v)):
         assert array.dtype == np.float64, f"called {call}; {name} has dtype {array.dtype}, expected float64"
-    call = call_repr("spectral_normalize", [[3, 0], [0, 1]], [1, 1])
+    call = call_repr("spectral_normalize", w=[[3, 0], [0, 1]], u=[1, 1])
     w_sn = assert_allclose(learner.spectral_normalize([[3, 0], [0, 1]], [1, 1])[0], HAND_W / np.sqrt(8.2), call, RTOL)
     assert w_sn.dtype == np.float64, f"called {call}; w / sigma has dtype {w_sn.dtype}, expected float64"
 
@@ -313,7 +313,7 @@ def layer_case(seed: int, m: int, n: int, batch: int = 5):
 def test_initial_u(learner, seed):
     w, b, _, _ = layer_case(60, 5, 4)
     layer = learner.SpectralDense(w, b, seed=seed)
-    call = call_repr("SpectralDense", w, b, seed=seed)
+    call = call_repr("SpectralDense", w=w, b=b, seed=seed)
     r = np.random.default_rng(seed).standard_normal(4)
     assert_allclose(layer.u, r / np.linalg.norm(r), call + ".u", RTOL, ATOL,
                     why="u = r / |r| with r = np.random.default_rng(seed).standard_normal(n)")
@@ -334,7 +334,7 @@ def test_layer_validates_its_parameters(learner):
              ((w, b), {"u": np.zeros(4)}, "u has norm 0"),
              ((w, b), {"u": u, "n_iter": 0}, "n_iter must be at least 1"))
     for args, kwargs, why in cases:
-        with expect_raises(ValueError, call_repr("SpectralDense", *args, **kwargs), why):
+        with expect_raises(ValueError, call_repr("SpectralDense", **dict(zip(("w", "b"), args)), **kwargs), why):
             learner.SpectralDense(*args, **kwargs)
 
 
@@ -354,7 +354,7 @@ def test_training_calls_match_reference(learner, reference, case):
     mine, ref = learner.SpectralDense(w, b, n_iter=n_iter, **kwargs), reference.SpectralDense(w, b, n_iter=n_iter, **kwargs)
     for call_no, ((y, u, sigma), (e_y, e_u, e_sigma)) in enumerate(zip(run_calls(mine, x, [True] * 6),
                                                                        run_calls(ref, x, [True] * 6)), start=1):
-        call = call_repr("SpectralDense", w, b, n_iter=n_iter, **kwargs) + f", training forward call {call_no}"
+        call = call_repr("SpectralDense", w=w, b=b, n_iter=n_iter, **kwargs) + f", training forward call {call_no}"
         why = "each training call continues the iteration from the u the previous call stored"
         assert_allclose(y, e_y, call + ", output", RTOL, ATOL, why=why, show_expected=False)
         assert_allclose(u, e_u, call + ", layer.u", RTOL, ATOL, why=why, show_expected=False)
@@ -370,7 +370,7 @@ def test_persistent_u_converges_over_calls(learner):
     layer = learner.SpectralDense(w, b, seed=3)
     for _ in range(60):
         y = layer.forward(x)
-    call = call_repr("SpectralDense", w, b, seed=3) + " after 60 forward(x) calls"
+    call = call_repr("SpectralDense", w=w, b=b, seed=3) + " after 60 forward(x) calls"
     assert_scalar_close(layer.sigma, 3.0, call + ", layer.sigma", RTOL,
                         why="one iteration per call from the stored u converges to the largest singular value 3; "
                             "a u restarted at every call stays at a one-iteration estimate")
@@ -384,7 +384,7 @@ def test_forward_formula(learner):
     w, b, u0, x = layer_case(76, 7, 3)
     layer = learner.SpectralDense(w, b, u=u0, n_iter=2)
     sigma, u, _ = judge_power_iteration(w, u0, 2)
-    call = call_repr("SpectralDense", w, b, u=u0, n_iter=2) + ".forward(x)"
+    call = call_repr("SpectralDense", w=w, b=b, u=u0, n_iter=2) + ".forward(x)"
     y = assert_allclose(layer.forward(x), x @ (w / sigma) + b, call, RTOL, ATOL, show_expected=False,
                         why="y = x @ (w / sigma) + b: the weights are divided (not the gradients, not the bias)")
     assert y.dtype == np.float64, f"called {call}; got dtype {y.dtype}, expected float64"
@@ -402,7 +402,7 @@ def test_evaluation_leaves_u_alone(learner):
     layer.forward(x)
     u_stored = judge_power_iteration(w, u0, 2)[1]
     sigma_eval = judge_power_iteration(w, u_stored, 1)[0]
-    name = call_repr("SpectralDense", w, b, u=u0) + ", two forward(x) calls, then forward(x, training=False)"
+    name = call_repr("SpectralDense", w=w, b=b, u=u0) + ", two forward(x) calls, then forward(x, training=False)"
     for repeat in (1, 2):
         call = name + (" twice" if repeat == 2 else "")
         assert_allclose(layer.forward(x, training=False), x @ (w / sigma_eval) + b, call, RTOL, ATOL,
@@ -423,7 +423,7 @@ def test_raw_weights_are_kept(learner):
     layer = learner.SpectralDense(w, b, u=u0)
     for _ in range(3):
         layer.forward(x)
-    call = call_repr("SpectralDense", w, b, u=u0) + " after three forward(x) calls"
+    call = call_repr("SpectralDense", w=w, b=b, u=u0) + " after three forward(x) calls"
     assert_allclose(layer.w, w, call + ", layer.w", rtol=0, why="w stays the raw parameter; normalise in the forward")
     assert_allclose(layer.b, b, call + ", layer.b", rtol=0)
 
@@ -437,7 +437,7 @@ def test_matches_keras_spectral_normalization(learner, keras_golden, name):
     n_iter = int(keras_golden[f"{name}_n_iter"])
     layer = learner.SpectralDense(w, b, u=u0, n_iter=n_iter)
     for call_no, (e_y, e_u) in enumerate(zip(keras_golden[f"{name}_y"], keras_golden[f"{name}_u"]), start=1):
-        call = call_repr("SpectralDense", w, b, u=u0, n_iter=n_iter) + f", training forward call {call_no}"
+        call = call_repr("SpectralDense", w=w, b=b, u=u0, n_iter=n_iter) + f", training forward call {call_no}"
         why = f"differs from SpectralNormalization(Dense({w.shape[1]}), power_iterations={n_iter}) at call {call_no}"
         assert_allclose(layer.forward(x, training=True), e_y, call + ", output", RTOL, ATOL, why=why,
                         show_expected=False)
@@ -455,7 +455,7 @@ def test_layer_is_one_lipschitz_after_convergence(learner):
         layer.forward(x)
     a, c = rng.normal(size=(1, 6)), rng.normal(size=(1, 6))
     a_top = np.linalg.svd(w)[0][:, 0][None, :] * 2.0  # along the top left singular vector: the slope is exactly 1
-    call = call_repr("SpectralDense", w, b, seed=1) + " after 40 training calls, forward(x, training=False)"
+    call = call_repr("SpectralDense", w=w, b=b, seed=1) + " after 40 training calls, forward(x, training=False)"
     gap = layer.forward(a_top + c, training=False) - layer.forward(c, training=False)
     assert_scalar_close(np.linalg.norm(gap), 2.0, call + ": |f(c + d) - f(c)| along the top singular direction, |d| = 2",
                         RTOL, why="w / sigma has spectral norm 1: distances along its top direction are kept")
@@ -469,7 +469,7 @@ def test_forward_validates_x(learner):
     w, b, u0, x = layer_case(81, 5, 3)
     layer = learner.SpectralDense(w, b, u=u0)
     for bad, why in ((x[0], "x must be 2-D (batch, 5)"), (np.ones((4, 6)), "x must have 5 columns")):
-        with expect_raises(ValueError, call_repr("SpectralDense(...).forward", bad), why):
+        with expect_raises(ValueError, call_repr("SpectralDense(...).forward", x=bad), why):
             layer.forward(bad)
 
 
@@ -490,8 +490,8 @@ def test_backward_matches_reference(learner, reference, case):
     for training in modes:
         mine.forward(x, training=training)
         ref.forward(x, training=training)
-    call = (call_repr("SpectralDense", w, b, u=u0, n_iter=n_iter) + f", forward calls with training={list(modes)}, "
-            + call_repr("backward", grad_out))
+    call = (call_repr("SpectralDense", w=w, b=b, u=u0, n_iter=n_iter) + f", forward calls with training={list(modes)}, "
+            + call_repr("backward", grad_out=grad_out))
     got = mine.backward(grad_out)
     if not (isinstance(got, tuple) and len(got) == 3):
         raise AssertionError(f"called {call}; got {describe(got)}, expected a tuple (dx, dw, db)")
@@ -511,7 +511,7 @@ def test_backward_finite_differences(learner, case):
     layer = learner.SpectralDense(w, b, u=u0, n_iter=n_iter)
     layer.forward(x)
     sigma, u, v = judge_power_iteration(w, u0, n_iter)  # the vectors this forward used, held constant
-    call = call_repr("SpectralDense", w, b, u=u0, n_iter=n_iter) + ", forward(x), " + call_repr("backward", grad_out)
+    call = call_repr("SpectralDense", w=w, b=b, u=u0, n_iter=n_iter) + ", forward(x), " + call_repr("backward", grad_out=grad_out)
     got = layer.backward(grad_out)
     if not (isinstance(got, tuple) and len(got) == 3):
         raise AssertionError(f"called {call}; got {describe(got)}, expected a tuple (dx, dw, db)")
@@ -538,7 +538,7 @@ def test_backward_at_convergence_matches_svd_derivative(learner):
     u0 = np.linalg.svd(w)[2][0]  # already the top right singular vector: the iteration has converged
     layer = learner.SpectralDense(w, b, u=u0)
     layer.forward(x)
-    call = call_repr("SpectralDense", w, b, u=u0) + ", forward(x), " + call_repr("backward", grad_out)
+    call = call_repr("SpectralDense", w=w, b=b, u=u0) + ", forward(x), " + call_repr("backward", grad_out=grad_out)
     got = layer.backward(grad_out)
     if not (isinstance(got, tuple) and len(got) == 3):
         raise AssertionError(f"called {call}; got {describe(got)}, expected a tuple (dx, dw, db)")
@@ -560,6 +560,6 @@ def test_backward_validates(learner):
         layer.backward(np.ones((4, 3)))
     layer.forward(x)
     for bad in (np.ones((4, 4)), np.ones((5, 3)), np.ones(3)):
-        with expect_raises(ValueError, call_repr("SpectralDense(...).forward(x of shape (4, 5)); backward", bad),
+        with expect_raises(ValueError, "SpectralDense(...).forward(x of shape (4, 5)), then " + call_repr("backward", grad_out=bad),
                            "grad_out must have the output's shape (4, 3)"):
             layer.backward(bad)
