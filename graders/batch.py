@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import manifest, runner, submissions
+from . import manifest, runner, settings, submissions
 from .results import ExerciseResult, Results, Status
 
 
@@ -102,7 +102,8 @@ def run_batch(folder: Path, out: Path, slugs: list[str] | None = None, workers: 
     folder, out = Path(folder).resolve(), Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     slugs = slugs or manifest.slugs()
-    options = runner.shared_cores(runner.RunOptions(secure=secure, hide=(str(folder), str(out))),
+    options = runner.shared_cores(runner.RunOptions(secure=secure, hide=(str(folder), str(out)),
+                                                    warm=settings.preload()),
                                   1 if scheduler else workers)
     graded: dict[str, Results] = {}
     pending: dict[str, dict[str, ExerciseResult]] = {}

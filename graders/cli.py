@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -11,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from . import i18n
+from . import i18n, settings
 
 i18n.adopt_argv(sys.argv)  # before the commands below build their help texts
 
@@ -23,6 +24,11 @@ from .results import Results, Status, clean_text  # noqa: E402
 
 console = Console()
 err_console = Console(stderr=True)
+
+
+def no_preload(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:  # the environment carries it to every judge, worker and Dask job this command starts
+        os.environ[settings.NO_PRELOAD] = "1"
 
 
 def choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
@@ -37,6 +43,9 @@ def choose_language(ctx: click.Context, param: click.Parameter, value: str | Non
 @click.option("--lang", type=click.Choice(i18n.LANGUAGES), default=None, is_eager=True, expose_value=False,
               callback=choose_language, help=_("language of the kit's text (default: from your locale, e.g. "
                                                "LANG=zh_CN.UTF-8)"))
+@click.option("--no-preload", is_flag=True, default=False, expose_value=False, callback=no_preload,
+              help=_("start every judge and sandboxed worker afresh instead of forking judges from a warm template "
+                     "(batch, watch and dev runs use one by default)"))
 def main() -> None:
     pass
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import banned, contract, manifest, paths, runner
+from . import banned, contract, manifest, paths, runner, settings
 from .manifest import Exercise
 from .patches import apply_patch
 from .results import ExerciseResult, Status
@@ -102,7 +102,7 @@ def check_exercise(exercise: Exercise, modes: tuple[str, ...], threads: int | No
     if report.problems:
         return report
     for mode in modes:
-        options = runner.RunOptions(secure=(mode == "secure"), threads=threads)
+        options = runner.RunOptions(secure=(mode == "secure"), threads=threads, warm=settings.preload())
         for target, folder in (("solutions", paths.SOLUTIONS), ("stub", paths.EXERCISES)):
             result = runner.grade_exercise(exercise, folder, options)
             report.problems += result_problems(result, target, mode)
@@ -142,7 +142,8 @@ def corpus_entries(slug: str) -> list[Path]:
 def grade_corpus_entry(slug: str, entry: Path, secure: bool = False) -> ExerciseResult:
     """Grade one audit-corpus entry: a wrong answer (`mutant_*`, hidden suite only) or a correct one."""
     mutant = entry.name.startswith("mutant_")
-    options = runner.RunOptions(visible=not mutant, hidden=True, banned_check=not mutant, secure=secure)
+    options = runner.RunOptions(visible=not mutant, hidden=True, banned_check=not mutant, secure=secure,
+                                warm=settings.preload())
     if entry.is_dir():
         return runner.grade_exercise(manifest.get(slug), entry, options)
     with tempfile.TemporaryDirectory(prefix=f"mlkit-{entry.stem}-") as folder:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import manifest, paths, sandbox, settings, submissions
+from . import manifest, paths, sandbox, settings, submissions, wire
 from .errors import SubmissionMissing
 from .i18n import _
 from .manifest import Exercise
@@ -37,6 +37,7 @@ class RunOptions:
     seed: int | None = None  # seed for convergence tests (dev sweep)
     threads: int | None = None  # threads per TensorFlow / OpenMP process (None: the library's default)
     stop_after_timeout: bool = False  # practice: stop at the first test that hits its time limit
+    warm: bool = False  # fork judges from a template that imported the libraries once (graders.warm)
 
 
 def shared_cores(options: RunOptions, workers: int) -> RunOptions:
@@ -146,6 +147,30 @@ def run_with_limit(command: list[str], timeout: float, env: dict,
     return code, tail
 
 
+def run_warm(exercise: Exercise, command: list[str], env: dict, limit: float, output: Path,
+             options: RunOptions) -> tuple[int | None, str]:
+    """Like run_with_limit, in a judge forked from this thread's warm template (a fresh judge when the
+    template cannot fork or has died)."""
+    from . import warm
+    judge = warm.judge_for(exercise.slug, subprocess_env(None, options.threads))
+    pooled = options.secure and sandbox.namespaces_available()
+    spec = {"slug": exercise.slug, "hide": list(options.hide)} if pooled else None
+    try:
+        code = judge.run(command[3:], env, output, limit, judge_memory_mb(exercise), worker=pooled, next_worker=spec)
+    except warm.ForkUnsafe:
+        warm.forget(judge)
+        return run_with_limit(command, limit, env, judge_memory_mb(exercise))
+    except (OSError, EOFError, TimeoutError, wire.WireError):  # the template died: grade afresh
+        warm.forget(judge)
+        Path(command[command.index("--grader-results") + 1]).unlink(missing_ok=True)
+        return run_with_limit(command, limit, env, judge_memory_mb(exercise))
+    try:
+        tail = output.read_bytes()[-4000:].decode("utf-8", "replace")
+    except OSError:
+        tail = ""
+    return code, tail
+
+
 def read_events(results_file: Path) -> list[dict]:
     events = []
     if results_file.exists():
@@ -234,8 +259,11 @@ def grade_exercise_with_events(exercise: Exercise, target: Path,
     with tempfile.TemporaryDirectory(prefix="grade-") as scratch, sandbox.RunScope() as scope:
         results_file = Path(scratch) / "events.jsonl"
         command = [*pytest_command(exercise, target, results_file, options), "--grader-learner-file", str(learner_file)]
-        code, tail = run_with_limit(command, limit,
-                                    subprocess_env(scope.env(), options.threads), judge_memory_mb(exercise))
+        env = subprocess_env(scope.env(), options.threads)
+        if options.warm:
+            code, tail = run_warm(exercise, command, env, limit, Path(scratch) / "output.txt", options)
+        else:
+            code, tail = run_with_limit(command, limit, env, judge_memory_mb(exercise))
         events = read_events(results_file)
         result = build_result(exercise, events, code, limit, options.secure, tail[-2000:] if code else "")
     result.duration = time.perf_counter() - start

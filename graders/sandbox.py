@@ -447,9 +447,11 @@ def drop_privileges(uid: int | None) -> list[str]:
     return [*command, "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
 
 
-def stage_files(scratch: Path, submission: Path, slug: str) -> Path:
-    """Copy the submission and the worker's runtime files into the scratch folder."""
-    shutil.copyfile(submission, scratch / f"{slug}.py")
+def stage_files(scratch: Path, submission: Path | None, slug: str) -> Path:
+    """Copy the submission (a pooled worker gets it later, over the wire) and the worker's runtime files
+    into the scratch folder."""
+    if submission is not None:
+        shutil.copyfile(submission, scratch / f"{slug}.py")
     kit = scratch / "_kit"
     kit.mkdir()
     for name in KIT_RUNTIME:
@@ -505,8 +507,11 @@ def _limit_child(limits: Limits, cgroup: Path | None):
 class WorkerProcess:
     """A started worker: its pipes, process, scratch folder and cgroup."""
 
-    def __init__(self, submission: Path, slug: str, banned: list[str], preload: list[str], limits: Limits,
+    def __init__(self, submission: Path | None, slug: str, banned: list[str], preload: list[str], limits: Limits,
                  hide_also: list[str] | None = None) -> None:
+        """``submission`` None: a pooled worker, started ahead of need; it waits for the submission's source
+        (graders.warm) after its isolation and imports, and serves that one submission only."""
+        self.slug = slug
         self.scratch = Path(tempfile.mkdtemp(prefix="worker-", dir=run_dir()))
         stage_files(self.scratch, submission, slug)
         data = paths.data_dir(slug)
@@ -525,7 +530,7 @@ class WorkerProcess:
             "preload": preload, "data_dir": data_seen,
             "deny_paths": [] if self.isolated else denied_paths(list(hide_also or []),
                                                                 [str(self.scratch), str(data or ""), *python_roots()]),
-            "seccomp": seccomp_available(),
+            "seccomp": seccomp_available(), "pooled": submission is None,
             "landlock": landlock_policy(scratch, data_seen or None, self.isolated) if landlock_abi() > 0 else None,
         }
         argv = [sys.executable, "-I", "-B", f"{scratch}/_kit/worker.py", str(to_worker_r), str(from_worker_w),
@@ -568,6 +573,11 @@ class WorkerProcess:
             kill_cgroup_tree(self.cgroup)
         shutil.rmtree(self.scratch, ignore_errors=True)
         self.log.unlink(missing_ok=True)
+
+    def handover(self) -> dict:
+        """What a forked judge needs to take this pooled worker over (graders.warm, secure.PooledWorker)."""
+        return {"slug": self.slug, "pid": self.process.pid, "fd_in": self.fd_in, "fd_out": self.fd_out,
+                "cgroup": str(self.cgroup or ""), "scratch": str(self.scratch), "log": str(self.log)}
 
     def startup_error(self) -> str:
         """The last line the sandbox or the worker printed before learner code ran ('' if none)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import json
 import os
 import signal
 import time
@@ -94,6 +95,83 @@ class RemoteHandle:
         return self._owner._request({"op": "describe", "target": self._owner._handle_id(self)})
 
 
+class _ForeignProcess:
+    """A pooled worker's process, seen from the judge that took it over (the template is its parent)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+
+    def status(self) -> tuple[str, int | None]:
+        """('running' | 'zombie' | 'gone', its exit code once it is a zombie)."""
+        try:
+            stat = Path(f"/proc/{self.pid}/stat").read_text()
+        except OSError:
+            return "gone", None
+        fields = stat[stat.rindex(")") + 2:].split()
+        if fields[0] != "Z":
+            return "running", None
+        return "zombie", os.waitstatus_to_exitcode(int(fields[-1]))  # exit_code: waitpid's status
+
+    def poll(self) -> int | None:
+        state, code = self.status()
+        return code if state == "zombie" else (None if state == "running" else -signal.SIGKILL)
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        deadline = time.monotonic() + (timeout or 0)
+        while True:
+            state, code = self.status()
+            if state != "running":
+                return code
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"worker {self.pid} still running")
+            time.sleep(0.05)
+
+
+class PooledWorker:
+    """A worker the warm judge's template started before this judge existed (graders.warm)."""
+
+    def __init__(self, handover: dict) -> None:
+        self.fd_in, self.fd_out = int(handover["fd_in"]), int(handover["fd_out"])
+        self.process = _ForeignProcess(int(handover["pid"]))
+        self.cgroup = Path(handover["cgroup"]) if handover.get("cgroup") else None
+        self.log = Path(handover["log"])
+
+    @classmethod
+    def take(cls, slug: str) -> "PooledWorker | None":
+        """The pooled worker handed to this judge for ``slug``, once (a restart starts a fresh worker)."""
+        from .warm import POOLED_WORKER_ENV
+        raw = os.environ.pop(POOLED_WORKER_ENV, None)
+        if not raw:
+            return None
+        handover = json.loads(raw)
+        worker = cls(handover)
+        if handover.get("slug") != slug:
+            worker.kill()
+            return None
+        return worker
+
+    def kill(self) -> None:
+        for fd in (self.fd_out, self.fd_in):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        if self.cgroup is not None:
+            from .sandbox import kill_cgroup_tree
+            kill_cgroup_tree(self.cgroup)  # the template reaps it and removes its scratch folder
+
+    def startup_error(self) -> str:
+        try:
+            lines = self.log.read_bytes()[-2000:].decode("utf-8", "replace").strip().splitlines()
+        except OSError:
+            return ""
+        return lines[-1][:300] if lines else ""
+
+
 class RemoteModule:
     """The learner's module, seen from the judge."""
 
@@ -120,8 +198,14 @@ class RemoteModule:
             raise LearnerCrash(f"gave up restarting the sandbox for {self._slug} after {MAX_RESTARTS} crashes")
         self._restarts += 1
         self._generation += 1
-        self._worker = WorkerProcess(self._path, self._slug, self._banned, preload_for(self._slug), self._limits,
-                                     self._hide_also)
+        pooled = PooledWorker.take(self._slug) if self._restarts == 1 else None
+        if pooled is not None:  # started ahead of need by the warm judge's template: hand it the submission
+            self._worker = pooled
+            source = self._path.read_bytes().decode("utf-8", "surrogateescape")
+            self._send({"op": "load", "source": source}, time.monotonic() + self._timeout + 60.0)
+        else:
+            self._worker = WorkerProcess(self._path, self._slug, self._banned, preload_for(self._slug),
+                                         self._limits, self._hide_also)
         reply = self._receive(time.monotonic() + self._timeout + 60.0, starting=True)
         if reply.get("op") == "import_error":
             where = f" ({reply.get('where')})" if reply.get("where") else ""

@@ -12,6 +12,7 @@ of that child process only.
     MLKIT_AUTOGRADER_ROOT     Gradescope's /autograder (tests)
     MLKIT_HOME                where mock-interview sessions live (default: the user's data folder)
     MLKIT_LANG=en|zh          the kit's language (`--lang` sets it; default: from the locale)
+    MLKIT_NO_PRELOAD=1        no warm judges or pooled workers (graders.warm): every grading starts afresh
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ RUN_CGROUP = "MLKIT_RUN_CGROUP"
 AUTOGRADER_ROOT = "MLKIT_AUTOGRADER_ROOT"
 HOME = "MLKIT_HOME"
 LANG = "MLKIT_LANG"
+NO_PRELOAD = "MLKIT_NO_PRELOAD"
 
 
 def flag(name: str) -> bool:
@@ -42,6 +44,11 @@ def no_namespaces() -> bool:
 
 def sandbox_debug() -> bool:
     return bool(os.environ.get(SANDBOX_DEBUG))
+
+
+def preload() -> bool:
+    """Whether batch, watch and dev runs fork their judges from a warm template (graders.warm)."""
+    return not flag(NO_PRELOAD)
 
 
 def show_drafts() -> bool:

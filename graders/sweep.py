@@ -10,7 +10,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 
-from . import manifest, paths, runner
+from . import manifest, paths, runner, settings
 from .results import Status
 
 
@@ -47,7 +47,8 @@ class SweepReport:
 def sweep(slug: str, seeds: list[int], secure: bool = False) -> SweepReport:
     exercise = manifest.get(slug)
     report = SweepReport(slug, seeds)
-    options = dict(visible=False, hidden=True, secure=secure, banned_check=False, marker="convergence")
+    options = dict(visible=False, hidden=True, secure=secure, banned_check=False, marker="convergence",
+                   warm=settings.preload())
     for seed in seeds:
         result, events = runner.grade_exercise_with_events(exercise, paths.SOLUTIONS,
                                                            runner.RunOptions(seed=seed, **options))

@@ -5,7 +5,7 @@ import time
 
 from rich.console import Console
 
-from . import paths, report, runner, state
+from . import paths, report, runner, settings, state
 from .progress import next_pending
 from .results import Status
 
@@ -19,7 +19,8 @@ def _mtime(slug: str) -> float:
 
 def run_visible(console: Console, slug: str) -> bool:
     with report.running(console, f"running the visible tests of {slug}"):
-        results = runner.grade([slug], paths.EXERCISES, runner.RunOptions(hidden=False, stop_after_timeout=True))
+        results = runner.grade([slug], paths.EXERCISES, runner.RunOptions(hidden=False, stop_after_timeout=True,
+                                                                         warm=settings.preload()))
     state.record(results, "check")
     exercise = results.exercises[0]
     console.clear()

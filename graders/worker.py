@@ -325,6 +325,8 @@ def main() -> None:
         import estimators  # noqa: F401
     except ImportError:
         pass
+    if config.get("pooled"):  # started ahead of need: isolated and warm, now wait for the one submission
+        receive_submission(fd_in, config["module_path"])
     module_path = os.path.realpath(config["module_path"])
     devnull = os.open(os.devnull, os.O_RDWR)  # before the hook, which refuses writable opens outside scratch
     arm_function_bans(config.get("banned", []), module_path)
@@ -333,6 +335,15 @@ def main() -> None:
     for fd in (0, 1, 2):  # until here stderr is the grader's start-up log; learner output goes nowhere
         os.dup2(devnull, fd)
     Worker(fd_in, fd_out, config).serve()
+
+
+def receive_submission(fd_in: int, module_path: str) -> None:
+    """A pooled worker's submission: {"op": "load", "source": ...} from the judge that took it over."""
+    request = wire.receive(fd_in)
+    if request.get("op") != "load" or not isinstance(request.get("source"), str):
+        raise SystemExit("expected the submission's source")
+    with open(module_path, "w", encoding="utf-8") as file:
+        file.write(request["source"])
 
 
 def confine_self(config: dict) -> None:
