@@ -23,7 +23,8 @@ Wrong answers this suite is built to catch:
   ignoring h, or nan when both gradients are zero
 - predict with p > threshold (a tie at 0.5 goes to 0), the threshold compared with the logit, a threshold
   outside [0, 1] accepted, booleans instead of integer labels
-- labels in {-1, +1} (or 2) accepted, len(y) != len(X), X not 2-D or a negative lam accepted
+- labels in {-1, +1} (or 2) accepted, len(y) != len(X) (a single label broadcasts silently), X not 2-D or
+  a negative lam accepted
 - float32 inputs computed in float32
 
 Convergence sweep (C12: `MLKIT_DRAFTS=1 python grade.py dev sweep logistic_regression --seeds 10`, the
@@ -395,6 +396,7 @@ def bad_inputs():
         ("a label 2", X, np.where(np.arange(8) == 3, 2, y), 0.0, "labels must be 0 or 1"),
         ("a label 0.5", X, np.where(np.arange(8) == 3, 0.5, y.astype(float)), 0.0, "labels must be 0 or 1"),
         ("len(y) != len(X)", X, y[:-1], 0.0, "one label per row of X"),
+        ("one label for 8 rows", X, y[:1], 0.0, "one label per row of X (a single label would broadcast)"),
         ("X 1-D", X[:, 0], y, 0.0, "X must be 2-D (N, d)"),
         ("lam < 0", X, y, -0.1, "a negative L2 strength rewards large weights"),
     ]
