@@ -27,8 +27,9 @@ Wrong answers this suite is built to catch:
 - the number of rounds from a floating log (math.log(243, 3) = 4.999...), rounds continuing after a
   single survivor, or cut before the budget limit; n // eta going to 0 (no max(1, ...))
 - survivors chosen from the wrong end (the highest losses), ties broken by an unstable sort or the higher
-  index, a nan loss (a diverged run) surviving or winning (np.argmin returns the nan), survivors evaluated
-  in rank order instead of index order
+  index, a nan loss (a diverged run) surviving or winning (np.argmin returns the nan), nan mapped to inf (a nan
+  then ties with an inf loss and wins it by a lower index), survivors evaluated in rank order instead of index
+  order
 - the budget not increased between rounds (or increased by adding eta), eta ignored (always 3)
 - every configuration re-evaluated in every round, the winner re-evaluated after the last round
 - the winner taken as the lowest loss over all rounds (losses at different budgets are not comparable)
@@ -434,6 +435,26 @@ def test_nan_losses_rank_last(learner, reference):
                 why="a nan never wins over a number (np.argmin returns the index of a nan)")
     objective3 = table_objective(62, 81, [1, 3, 9, 27, 81], nan_rate=0.3)
     run_halving(learner, reference, objective3, id_configs(81), 1, 81, 3, why="a nan loss ranks after every number")
+
+
+@pytest.mark.clause("C8", "C9", probes="nan mapped to inf, so that a nan ties with an inf loss",
+                    topic="numerical stability")
+def test_nan_ranks_after_inf(learner, reference):
+    nan, inf = float("nan"), float("inf")
+    losses = {1: [0.2, nan, 0.3, inf, nan, inf, nan, nan, nan], 3: [0.4, 0.5, 0.1, 0.6, 9, 9, 9, 9, 9]}
+
+    def objective(config, budget):
+        return losses[int(budget)][int(config["id"])]
+    # round 0 keeps 0 (0.2), 2 (0.3) and 3 (inf, before the nan of config 1); round 1: 2 wins
+    run_halving(learner, reference, objective, id_configs(9), 1, 3, 3, show_expected=True,
+                why="a nan loss ranks after every number, inf included (nan mapped to inf ties with it)")
+    last = [nan, inf, nan]
+
+    def objective2(config, budget):
+        return last[int(config["id"])]
+    # one round: the inf loss of config 1 ranks before the nan losses of configs 0 and 2
+    run_halving(learner, reference, objective2, id_configs(3), 5, 5, 3, show_expected=True,
+                why="a nan loss ranks after every number, inf included")
 
 
 @pytest.mark.clause("C9", probes="the winner taken as the lowest loss over all rounds (budgets differ)",
