@@ -21,6 +21,8 @@ Wrong answers this suite is built to catch:
 - the raw W overwritten by W / sigma (Keras' assignment)
 - conv kernels reshaped PyTorch-style (w.shape[0], -1) instead of (-1, w.shape[-1])
 - u=None not drawn as default_rng(seed).standard_normal(n) / norm (legacy np.random, not normalised)
+- a given u normalised when stored (C6 keeps it as given); w and b kept by reference instead of copied
+  (visible only in local mode: secure mode passes copies)
 - W u = 0 giving nan instead of ValueError; n_iter < 1, a wrong u shape or a zero u accepted
 - backward before forward or a grad_out of the wrong shape accepted
 """
@@ -321,6 +323,26 @@ def test_initial_u(learner, seed):
     assert layer.n_iter == 1, f"called {call}; .n_iter is {describe(layer.n_iter)}, expected the default 1"
     assert_allclose(layer.w, w, call + ".w", rtol=0)
     assert_allclose(layer.b, b, call + ".b", rtol=0)
+
+
+@pytest.mark.clause("C6", probes="a given u normalised when stored, or w, b, u kept by reference instead of copied",
+                    topic="api contract")
+def test_layer_stores_copies_of_its_arguments(learner):
+    w, b, u0, x = layer_case(62, 5, 4)
+    originals = w.copy(), b.copy(), u0.copy()
+    layer = learner.SpectralDense(w, b, u=u0)
+    call = call_repr("SpectralDense", w=w, b=b, u=u0)
+    assert_allclose(layer.u, originals[2], call + ".u before any forward", RTOL, ATOL,
+                    why=f"a given u is stored as a copy, as given (its norm here is {np.linalg.norm(u0):.4g}); "
+                        "the first forward call normalises it")
+    for array in (w, b, u0):  # the caller reuses its arrays (visible in local mode only: secure mode passes copies)
+        array *= -3.0
+    w, b, u0 = originals
+    sigma = judge_power_iteration(w, u0, 1)[0]
+    call += " whose caller then scaled its w, b and u in place, forward(x)"
+    assert_allclose(layer.forward(x), x @ (w / sigma) + b, call, RTOL, ATOL, show_expected=False,
+                    why="w, b and u are copies of the arguments: the caller's later changes must not reach the layer")
+    assert_allclose(layer.w, w, call + ", layer.w", rtol=0, why="layer.w is a copy of the raw w")
 
 
 @pytest.mark.clause("C6", probes="bad w, b, u or n_iter accepted by SpectralDense", topic="input validation")
