@@ -152,18 +152,16 @@ def run_warm(exercise: Exercise, command: list[str], env: dict, limit: float, ou
     """Like run_with_limit, in a judge forked from this thread's warm template (a fresh judge when the
     template cannot fork or has died)."""
     from . import warm
-    judge = warm.judge_for(exercise.slug, subprocess_env(None, options.threads))
+    judge = warm.acquire(exercise.slug, subprocess_env(None, options.threads))
     pooled = options.secure and sandbox.namespaces_available()
     spec = {"slug": exercise.slug, "hide": list(options.hide)} if pooled else None
     try:
         code = judge.run(command[3:], env, output, limit, judge_memory_mb(exercise), worker=pooled, next_worker=spec)
-    except warm.ForkUnsafe:
-        warm.forget(judge)
-        return run_with_limit(command, limit, env, judge_memory_mb(exercise))
-    except (OSError, EOFError, TimeoutError, wire.WireError):  # the template died: grade afresh
+    except (warm.ForkUnsafe, OSError, EOFError, TimeoutError, wire.WireError):  # grade afresh
         warm.forget(judge)
         Path(command[command.index("--grader-results") + 1]).unlink(missing_ok=True)
         return run_with_limit(command, limit, env, judge_memory_mb(exercise))
+    warm.release(judge)
     try:
         tail = output.read_bytes()[-4000:].decode("utf-8", "replace")
     except OSError:

@@ -58,6 +58,9 @@ class Template:
                 __import__(name)
             except ImportError:
                 pass
+        import gc
+        gc.collect()
+        gc.freeze()  # the imports' objects: a child's gc.collect() would walk (and copy) every page of them
         self.baseline_threads = thread_count()
         self.children: dict[int, float] = {}  # judge pid -> wall-clock deadline
         self.workers: dict[int, object] = {}  # judge pid -> the pooled worker it was given
@@ -263,11 +266,11 @@ class WarmJudge:
                                          str(from_template_w), *self.libraries],
                                         cwd=paths.ROOT, env={**env, **self.scope.env()}, stdin=subprocess.DEVNULL,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                        pass_fds=(to_template_r, from_template_w), start_new_session=True,
-                                        preexec_fn=_die_with_parent)
+                                        pass_fds=(to_template_r, from_template_w), start_new_session=True)
         os.close(to_template_r)
         os.close(from_template_w)
         self.ready = False
+        self.key: tuple = ()
 
     def wait_ready(self, timeout: float = 300.0) -> None:
         if not self.ready:
@@ -328,36 +331,51 @@ class WarmJudge:
         self.scope.close()
 
 
-_JUDGES: dict[tuple, WarmJudge] = {}
+_IDLE: dict[tuple, list[WarmJudge]] = {}  # templates not in use, by (libraries, environment)
+_ALL: list[WarmJudge] = []
 _LOCK = threading.Lock()
 
 
-def judge_for(slug: str, env: dict) -> WarmJudge:
-    """This thread's template for ``slug``'s libraries and this environment (started on first use)."""
+def acquire(slug: str, env: dict) -> WarmJudge:
+    """An idle template for ``slug``'s libraries and this environment, or a new one. One grading at a
+    time uses a template; give it back with ``release``. Templates outlive the thread that started them
+    (runner.grade runs each call in new threads) and end with this process."""
     libraries = judge_libraries(slug)
-    key = (threading.get_ident(), tuple(libraries), json.dumps(env, sort_keys=True))
+    key = (tuple(libraries), json.dumps(env, sort_keys=True))
     with _LOCK:
-        judge = _JUDGES.get(key)
-        if judge is None or judge.process.poll() is not None:
-            if not _JUDGES:
-                import atexit
-                atexit.register(close_all)
-            judge = _JUDGES[key] = WarmJudge(libraries, env)
-    return judge
+        idle = _IDLE.setdefault(key, [])
+        while idle:
+            judge = idle.pop()
+            if judge.process.poll() is None:
+                return judge
+            _ALL.remove(judge)
+        if not _ALL:
+            import atexit
+            atexit.register(close_all)
+        judge = WarmJudge(libraries, env)
+        judge.key = key
+        _ALL.append(judge)
+        return judge
+
+
+def release(judge: WarmJudge) -> None:
+    with _LOCK:
+        if judge in _ALL:
+            _IDLE.setdefault(judge.key, []).append(judge)
 
 
 def forget(judge: WarmJudge) -> None:
     with _LOCK:
-        for key, value in list(_JUDGES.items()):
-            if value is judge:
-                del _JUDGES[key]
+        if judge in _ALL:
+            _ALL.remove(judge)
     judge.close()
 
 
 def close_all() -> None:
     with _LOCK:
-        judges = list(_JUDGES.values())
-        _JUDGES.clear()
+        judges = list(_ALL)
+        _ALL.clear()
+        _IDLE.clear()
     for judge in judges:
         judge.close()
 

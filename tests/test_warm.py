@@ -128,7 +128,8 @@ def test_a_grading_falls_back_to_a_fresh_judge_when_the_template_dies(tmp_path):
     exercise = manifest.get(SLUG)
     options = runner.RunOptions(warm=True)
     assert runner.grade_exercise(exercise, paths.SOLUTIONS, options).score == pytest.approx(exercise.points)
-    judge = warm.judge_for(SLUG, runner.subprocess_env(None, None))
+    judge = warm.acquire(SLUG, runner.subprocess_env(None, None))  # the idle template the first grading used
+    warm.release(judge)
     judge.process.kill()
     judge.process.wait()
     assert runner.grade_exercise(exercise, paths.SOLUTIONS, options).score == pytest.approx(exercise.points)
