@@ -363,6 +363,8 @@ def test_max_depth(learner, reference, max_depth):
 @pytest.mark.clause("C5", probes="min_samples_split read as <= or ignored", topic="trees and ensembles")
 @pytest.mark.parametrize("split, nodes", [(6, 3), (7, 1), (2, 11)])
 def test_min_samples_split(learner, split, nodes):
+    # by hand: the root's best splits are 1.5 and 5.5 (tie: 1.5); each node then peels off its lowest row
+    # (ties again to the lowest threshold), a chain of 5 splits and 6 leaves when nothing stops it
     X, y = np.arange(1.0, 7.0)[:, None], np.array([0, 1, 0, 1, 0, 1])
     call = fit_call(X, y, min_samples_split=split)
     tree = as_tree(learner.fit_tree(X, y, min_samples_split=split), call)
