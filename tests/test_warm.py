@@ -142,3 +142,18 @@ def test_corpus_runs_use_the_template(monkeypatch):
     entry = sorted((paths.ROOT / "tests" / "corpus" / SLUG).glob("mutant_*.diff"))[0]
     assert grade_corpus_entry(SLUG, entry).score < manifest.get(SLUG).points
     assert seen
+
+
+def test_watch_reuses_one_template_across_saves(monkeypatch):
+    """A save re-runs the visible tests in a judge forked from the template the first run started."""
+    from rich.console import Console
+
+    from graders import state, watch
+    monkeypatch.setattr(state, "record", lambda *args, **kwargs: None)  # leave the learner's progress alone
+    started = []
+    original = warm.WarmJudge.__init__
+    monkeypatch.setattr(warm.WarmJudge, "__init__", lambda self, *a, **k: started.append(1) or original(self, *a, **k))
+    console = Console(file=open(os.devnull, "w"))
+    for _ in range(3):
+        assert watch.run_visible(console, SLUG) is False  # the untouched stub
+    assert len(started) == 1
