@@ -1,10 +1,12 @@
 """Hidden tests for rnn_from_scratch: a vanilla RNN and an LSTM in numpy, forward and BPTT.
 
 The forward passes are checked against recurrences written out in this file, against hand
-examples, and against keras.layers.SimpleRNN / keras.layers.LSTM given the same weights
-(Keras is imported once, lazily, in the module fixture `keras_runs`). The backward passes are
-checked by centred differences of the learner's own forward pass (norm-relative error below
-1e-6, float64) and against the reference on longer sequences.
+examples, and against keras.layers.SimpleRNN / keras.layers.LSTM given the same weights. The
+backward passes are checked by centred differences of the learner's own forward pass
+(norm-relative error below 1e-6, float64), against tf.GradientTape through those Keras layers,
+and against the reference on longer sequences. Keras' outputs and gradients are frozen in
+keras_golden.npz by make_keras_golden.py (TensorFlow's import alone would take most of the
+budget; tests/test_tf_goldens.py recomputes them with the installed Keras).
 Wrong answers this suite is built to catch:
 - the hidden state not carried (every step starts from h0), or h0 ignored (zeros)
 - the cell state not carried (every step starts from c0)
@@ -22,8 +24,14 @@ Wrong answers this suite is built to catch:
 - the cell-state gradient not carried back (dc_{t-1} = dc_t * f missing)
 - the forget gate's gradient paired with c_t instead of c_{t-1}
 - the output gate's gradient taken from c instead of tanh(c)
-- states of shape (H,) or (1, H) broadcast instead of rejected; dh of the wrong shape accepted
+- the gradient of h0 left at zero
+- states of shape (H,) or (1, H) broadcast instead of rejected; dh of the wrong shape accepted; an empty
+  sequence (T = 0) accepted; lstm_init accepting zero sizes
+Sweep: nothing here depends on training or randomness (fixed seeds, float64; the reference's gradient
+checks reach ~1e-9 against the 1e-6 threshold, and agrees with Keras and tf.GradientTape to ~1e-14).
 """
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -118,25 +126,18 @@ def init_draws(d, h, seed):
 
 @pytest.fixture(scope="module")
 def keras_runs():
-    """keras.layers.SimpleRNN and keras.layers.LSTM (float64) on copied weights: inputs and outputs."""
-    import keras
-
+    """keras.layers.SimpleRNN / LSTM (float64) on copied weights, frozen by make_keras_golden.py: per case the
+    inputs, Keras' outputs and tf.GradientTape's gradients of sum(dh * h)."""
     runs = {}
-    x, h0, params, _ = rnn_problem(3, 7, 4, 5, 40, scale=0.8)
-    layer = keras.layers.SimpleRNN(5, return_sequences=True, dtype="float64")
-    layer.build(x.shape)
-    layer.set_weights([params["W"], params["U"], params["b"]])
-    runs["rnn"] = (x, h0, params, np.asarray(layer(x, initial_state=[h0])))
-    for name, seed, make in (("lstm_random", 41, None), ("lstm_init", 42, init_draws)):
-        x, h0, c0, params, _ = lstm_problem(3, 7, 4, 5, seed)
-        if make is not None:
-            params = make(4, 5, seed)
-        layer = keras.layers.LSTM(5, return_sequences=True, return_state=True, dtype="float64")
-        layer.build(x.shape)
-        layer.set_weights([params["W"], params["U"], params["b"]])
-        seq, _, c_last = layer(x, initial_state=[h0, c0])
-        runs[name] = (x, h0, c0, params, np.asarray(seq), np.asarray(c_last))
+    with np.load(Path(__file__).with_name("keras_golden.npz"), allow_pickle=False) as data:
+        for key in data.files:
+            case, name = key.split("/")
+            runs.setdefault(case, {})[name] = data[key]
     return runs
+
+
+def golden_params(run):
+    return {k: run[k] for k in ("W", "U", "b")}
 
 
 # ----------------------------------------------------------------------------- vanilla RNN, forward
@@ -169,10 +170,10 @@ def test_rnn_forward_carries_the_state_from_h0(learner):
                     topic="sequence models")
 @pytest.mark.points(3)
 def test_rnn_forward_matches_keras_simple_rnn(learner, keras_runs):
-    x, h0, params, expected = keras_runs["rnn"]
-    call = call_repr("rnn_forward", x, h0, params="params")
-    h, _ = pair(learner.rnn_forward(x, h0, params), call, ("h", "cache"))
-    assert_allclose(h, expected, call + ", h", rtol=0, atol=1e-10, show_expected=False,
+    run = keras_runs["rnn"]
+    call = call_repr("rnn_forward", run["x"], run["h0"], params="params")
+    h, _ = pair(learner.rnn_forward(run["x"], run["h0"], golden_params(run)), call, ("h", "cache"))
+    assert_allclose(h, run["h"], call + ", h", rtol=0, atol=1e-10, show_expected=False,
                     why="differs from keras.layers.SimpleRNN(5, return_sequences=True) with set_weights([W, U, b]) "
                         "and initial_state=[h0]")
 
@@ -188,7 +189,8 @@ def rnn_loss_of(learner, x, h0, params, dh):
     return loss_of
 
 
-@pytest.mark.clause("C3", probes="BPTT gradients of the RNN vs centred differences", topic="gradients and backpropagation")
+@pytest.mark.clause("C3", probes="BPTT gradients of the RNN vs centred differences",
+                    topic="gradients and backpropagation")
 @pytest.mark.points(4)
 @pytest.mark.parametrize("case", RNN_CASES, ids=lambda c: "N{}_T{}_D{}_H{}".format(*c[:4]))
 def test_rnn_backward_gradient_check(learner, case):
@@ -403,14 +405,14 @@ def test_lstm_forward_carries_the_cell_state(learner):
 @pytest.mark.points(3)
 @pytest.mark.parametrize("run", ["lstm_random", "lstm_init"])
 def test_lstm_forward_matches_keras_lstm(learner, keras_runs, run):
-    x, h0, c0, params, e_seq, e_c_last = keras_runs[run]
-    call = call_repr("lstm_forward", x, h0, c0, params="params" if run == "lstm_random" else "lstm_init-style params")
-    h, c, _ = pair(learner.lstm_forward(x, h0, c0, params), call, ("h", "c", "cache"))
+    run, what = keras_runs[run], "params" if run == "lstm_random" else "lstm_init-style params"
+    call = call_repr("lstm_forward", run["x"], run["h0"], run["c0"], params=what)
+    h, c, _ = pair(learner.lstm_forward(run["x"], run["h0"], run["c0"], golden_params(run)), call, ("h", "c", "cache"))
     why = ("differs from keras.layers.LSTM(5, return_sequences=True, return_state=True) with "
            "set_weights([W, U, b]) and initial_state=[h0, c0]")
-    assert_allclose(h, e_seq, call + ", h", rtol=0, atol=1e-10, show_expected=False, why=why)
-    c = assert_shape(c, e_seq.shape, call + ", c")
-    assert_allclose(c[:, -1], e_c_last, call + ", c[:, -1]", rtol=0, atol=1e-10, show_expected=False,
+    assert_allclose(h, run["h"], call + ", h", rtol=0, atol=1e-10, show_expected=False, why=why)
+    c = assert_shape(c, run["h"].shape, call + ", c")
+    assert_allclose(c[:, -1], run["c_last"], call + ", c[:, -1]", rtol=0, atol=1e-10, show_expected=False,
                     why=why + " (its final cell state)")
 
 
@@ -473,6 +475,35 @@ def test_lstm_backward_long_range_through_the_cell(learner, reference):
                     why=why)
     assert_allclose(grads["x"][:, 0], expected["x"][:, 0], call + ", grads['x'][:, 0]", rtol=1e-7, atol=1e-12,
                     show_expected=False, why=why)
+
+
+@pytest.mark.clause("C3", probes="RNN gradients vs TensorFlow's autodiff through keras.layers.SimpleRNN",
+                    topic="gradients and backpropagation")
+@pytest.mark.points(2)
+def test_rnn_backward_matches_tensorflow_autodiff(learner, keras_runs):
+    run = keras_runs["rnn"]
+    _, cache = learner.rnn_forward(run["x"], run["h0"], golden_params(run))
+    call = call_repr("rnn_backward", run["dh"], "cache")
+    grads = grads_dict(learner.rnn_backward(run["dh"], cache), ("x", "h0", "W", "U", "b"), call)
+    for key in ("x", "h0", "W", "U", "b"):
+        assert_allclose(grads[key], run["grad_" + key], f"{call}, grads['{key}']", rtol=1e-7, atol=1e-10,
+                        show_expected=False, why="differs from tf.GradientTape's gradient of sum(dh * h) through "
+                                                 "keras.layers.SimpleRNN on the same weights")
+
+
+@pytest.mark.clause("C11", probes="LSTM gradients vs TensorFlow's autodiff through keras.layers.LSTM",
+                    topic="gradients and backpropagation")
+@pytest.mark.points(3)
+@pytest.mark.parametrize("run", ["lstm_random", "lstm_init"])
+def test_lstm_backward_matches_tensorflow_autodiff(learner, keras_runs, run):
+    run = keras_runs[run]
+    _, _, cache = learner.lstm_forward(run["x"], run["h0"], run["c0"], golden_params(run))
+    call = call_repr("lstm_backward", run["dh"], "cache")
+    grads = grads_dict(learner.lstm_backward(run["dh"], cache), LSTM_GRAD_KEYS, call)
+    for key in LSTM_GRAD_KEYS:
+        assert_allclose(grads[key], run["grad_" + key], f"{call}, grads['{key}']", rtol=1e-7, atol=1e-10,
+                        show_expected=False, why="differs from tf.GradientTape's gradient of sum(dh * h) through "
+                                                 "keras.layers.LSTM on the same weights")
 
 
 # ----------------------------------------------------------------------------- shapes rejected
