@@ -151,7 +151,7 @@ def worker_start(slug: str, runs: int) -> dict:
     """A sandboxed worker: from start to 'ready' (fresh), or from 'load' to 'ready' (pooled, already warm)."""
     from graders import wire
     from graders.sandbox import WorkerProcess
-    from graders.secure import limits_for, preload_for
+    from graders.limits import limits_for, preload_for
     exercise = manifest.get(slug)
     source = paths.solution_path(slug).read_text(encoding="utf-8")
     args = (exercise.slug, list(exercise.banned), preload_for(slug), limits_for(exercise), [])

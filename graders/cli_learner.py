@@ -13,7 +13,6 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.markup import escape
 from rich.table import Table
 
@@ -122,6 +121,7 @@ def next_command() -> None:
 @click.argument("slug", required=False)
 def show(slug: str | None) -> None:
     slug = slug_or_current(slug)
+    from rich.markdown import Markdown  # 0.1 s of imports only `show` needs
     console.print(Markdown(statement_path(slug).read_text(encoding="utf-8")))
     console.print(_("\nEdit [bold]{file}[/bold], then run [bold]python grade.py check {slug}[/bold].").format(
         file=paths.relative(paths.stub_path(slug)), slug=slug))

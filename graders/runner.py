@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import manifest, paths, sandbox, settings, submissions, wire
+from . import manifest, paths, sandbox, settings, submissions
 from .errors import SubmissionMissing
 from .i18n import _
 from .manifest import Exercise
@@ -91,7 +91,7 @@ def pytest_command(exercise: Exercise, target: Path, results_file: Path, options
 
 def judge_memory_mb(exercise: Exercise) -> int:
     """The judge's own address-space limit: room for TensorFlow where the track uses it."""
-    from .secure import limits_for
+    from .limits import limits_for
     return 2 * limits_for(exercise).memory_mb + 4096
 
 
@@ -151,7 +151,7 @@ def run_warm(exercise: Exercise, command: list[str], env: dict, limit: float, ou
              options: RunOptions) -> tuple[int | None, str]:
     """Like run_with_limit, in a judge forked from this thread's warm template (a fresh judge when the
     template cannot fork or has died)."""
-    from . import warm
+    from . import warm, wire
     judge = warm.acquire(exercise.slug, subprocess_env(None, options.threads))
     pooled = options.secure and sandbox.namespaces_available()
     spec = {"slug": exercise.slug, "hide": list(options.hide)} if pooled else None

@@ -9,7 +9,6 @@ the matching GradingSignal, and the next call starts a fresh worker.
 """
 from __future__ import annotations
 
-import ast
 import builtins
 import json
 import os
@@ -23,9 +22,9 @@ from .errors import (BannedCall, LearnerCrash, LearnerMemory, LearnerTimeout, Pr
                      SubmissionImportError)
 from .feedback import clean_framework_error
 from .i18n import _
-from .sandbox import Limits, WorkerProcess
+from .limits import PRELOADABLE, limits_for, preload_for  # noqa: F401 - PRELOADABLE: callers import it here
+from .sandbox import WorkerProcess
 
-PRELOADABLE = ("numpy", "tensorflow", "keras", "sklearn", "gymnasium")
 MAX_RESTARTS = 25
 REPEATED_FAILURES = 2  # a function that timed out, crashed or blew memory this often is not called again
 _REMOTE_TYPES: dict[str, type] = {}
@@ -48,27 +47,6 @@ def remote_exception(name: str, message: str, where: str) -> Exception:
     exc = _REMOTE_TYPES[name](message)
     exc.learner_location = where
     return exc
-
-
-def preload_for(slug: str) -> list[str]:
-    """Heavy libraries the stub imports at top level (loaded before the sandbox's hook is armed)."""
-    try:
-        tree = ast.parse(paths.stub_path(slug).read_text(encoding="utf-8"))
-    except (OSError, SyntaxError):
-        return ["numpy"]
-    names = set()
-    for node in tree.body:
-        if isinstance(node, ast.Import):
-            names.update(a.name.split(".")[0] for a in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module.split(".")[0])
-    return [n for n in PRELOADABLE if n in names or n == "numpy"]
-
-
-def limits_for(exercise: manifest.Exercise) -> Limits:
-    heavy = exercise.track in ("deep-learning", "reinforcement-learning") or any(
-        m in ("tensorflow", "keras") for m in preload_for(exercise.slug))  # TensorFlow reserves a lot of address space
-    return Limits(memory_mb=8192 if heavy else 2048, cpu_seconds=int(exercise.timeout * 2) + 30)
 
 
 class RemoteHandle:

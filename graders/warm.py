@@ -98,7 +98,7 @@ class Template:
             return
         from . import manifest
         from .sandbox import WorkerProcess
-        from .secure import limits_for, preload_for
+        from .limits import limits_for, preload_for
         exercise = manifest.get(spec["slug"])
         self.ready_worker = WorkerProcess(None, exercise.slug, list(exercise.banned), preload_for(exercise.slug),
                                           limits_for(exercise), spec.get("hide", []))
@@ -236,21 +236,11 @@ def main() -> None:
 def judge_libraries(slug: str) -> list[str]:
     """What the template imports: the libraries the exercise's stub and test suites import anywhere (a
     function's lazy import of keras still costs the judge its seconds)."""
-    import ast
-
-    from .secure import PRELOADABLE
-    names: set[str] = {"numpy"}
+    from .limits import PRELOADABLE, imported_modules
     suites = sorted(paths.hidden_tests(slug).glob("test_*.py"))  # not the golden generators beside them
+    names = {"numpy"}
     for path in (paths.stub_path(slug), paths.visible_tests(slug), *suites):
-        try:
-            tree = ast.parse(Path(path).read_text(encoding="utf-8"))
-        except (OSError, SyntaxError):
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                names.update(a.name.split(".")[0] for a in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                names.add(node.module.split(".")[0])
+        names |= imported_modules(path, anywhere=True)
     return [n for n in PRELOADABLE if n in names]
 
 
