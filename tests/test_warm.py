@@ -157,3 +157,72 @@ def test_watch_reuses_one_template_across_saves(monkeypatch):
     for _ in range(3):
         assert watch.run_visible(console, SLUG) is False  # the untouched stub
     assert len(started) == 1
+
+
+SABOTAGE_NEIGHBOURS = """
+import os, signal, glob
+for _pid in os.listdir("/proc"):
+    if _pid.isdigit() and int(_pid) != os.getpid():
+        for _sig in (signal.SIGSTOP, signal.SIGKILL):
+            try:
+                os.kill(int(_pid), _sig)
+            except Exception:
+                pass
+for _path in glob.glob("/tmp/**/activations.py", recursive=True) + glob.glob("/sandbox/**", recursive=True):
+    try:
+        open(_path, "w").write("def softmax(x, axis=-1):\\n    return x\\n")
+    except Exception:
+        pass
+"""
+
+
+@pytest.mark.skipif(bool(sandbox.missing_protections()), reason="needs the full sandbox")
+def test_a_pooled_worker_is_confined_and_cannot_reach_the_next_one(tmp_path, monkeypatch):
+    """This process plays the forked judge: it takes pooled workers from a template's pool, the way
+    graders.warm hands them over, while the next student's worker is already warming."""
+    import json
+
+    import numpy as np
+
+    from adversarial.attacks import ATTACKS
+    from graders import secure
+
+    template = warm.Template(["numpy"])
+    reference = paths.solution_path(SLUG).read_text(encoding="utf-8")
+    x = np.random.default_rng(0).normal(size=(4, 5))
+    expected = np.exp(x - x.max(axis=1, keepdims=True))
+    expected /= expected.sum(axis=1, keepdims=True)
+
+    def take(name: str, snippet: str):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / f"{SLUG}.py").write_text(reference + "\n\n" + snippet, encoding="utf-8")
+        if template.ready_worker is None:
+            template.start_worker({"slug": SLUG, "hide": [str(tmp_path)]})
+        worker, template.ready_worker = template.ready_worker, None
+        monkeypatch.setenv(warm.POOLED_WORKER_ENV, json.dumps(worker.handover()))
+        remote = secure.RemoteModule(folder / f"{SLUG}.py", SLUG, call_timeout=10)
+        assert isinstance(remote._worker, secure.PooledWorker)
+        worker.fd_in = worker.fd_out = -1  # the "judge" owns them now
+        template.start_worker({"slug": SLUG, "hide": [str(tmp_path)]})  # the next student's, warming now
+        return remote, worker
+
+    attacks = {a.name: a.snippet for a in ATTACKS if a.name in (
+        "read_solutions_from_disk", "import_reference_module", "kill_the_parent", "fork_bomb", "network_access")}
+    attacks["sabotage_neighbours"] = SABOTAGE_NEIGHBOURS + "\ndef softmax(x, axis=-1):\n    return x\n"
+    try:
+        for name, snippet in attacks.items():
+            remote, worker = take(name, snippet)
+            try:
+                got = remote.softmax(x, 1)
+            except Exception:  # noqa: BLE001 - refused, crashed or timed out: all fine
+                got = None
+            assert got is None or not np.allclose(got, expected), f"{name} got the right answer from a pooled worker"
+            remote.close()
+            worker.kill()
+        honest, worker = take("honest", "")
+        np.testing.assert_allclose(honest.softmax(x, 1), expected, rtol=1e-6)
+        honest.close()
+        worker.kill()
+    finally:
+        template.close()
