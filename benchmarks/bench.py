@@ -189,13 +189,14 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer submissions, one run each: a few minutes")
     parser.add_argument("--dev-check", action="store_true", help="also time whole-kit dev check with --quick")
     parser.add_argument("--only", default="", help="comma-separated parts: throughput,overhead,start,devcheck")
+    parser.add_argument("--runs", type=int, default=0, help="runs per figure (default 3, 1 with --quick)")
     options = parser.parse_args()
     quick = options.quick
-    runs = 1 if quick else 3
+    runs = options.runs or (1 if quick else 3)
     parts = set(options.only.split(",")) if options.only else {"throughput", "overhead", "start", "devcheck"}
     if quick and not options.dev_check:
         parts.discard("devcheck")
-    out: dict = {"machine": machine(), "quick": quick}
+    out: dict = {"machine": machine(), "quick": quick, "runs": runs}
 
     if "start" in parts:
         out["judge_start_seconds"] = {s: judge_start(s, runs + 1) for s in ("activations", "wgan_gp")}

@@ -226,3 +226,14 @@ def test_a_pooled_worker_is_confined_and_cannot_reach_the_next_one(tmp_path, mon
         worker.kill()
     finally:
         template.close()
+
+
+@pytest.mark.slow
+def test_the_benchmark_runs_and_writes_its_figures(tmp_path):
+    """`python benchmarks/bench.py --quick` as the README shows it (opt-in: minutes of grading)."""
+    import json
+    done = subprocess.run([sys.executable, "benchmarks/bench.py", "--quick", "--only", "overhead,start"],
+                          cwd=paths.ROOT, capture_output=True, text=True, timeout=1800)
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures = json.loads((paths.ROOT / "benchmarks" / "results" / "latest.json").read_text())
+    assert figures["overhead_ratio"]["median"] > 0 and figures["machine"]["cores"] == os.cpu_count()
