@@ -19,7 +19,10 @@ Wrong answers this suite is built to catch:
 - thresholds that are not midpoints (the lower or the upper of the two values)
 - children's impurities not weighted by their sizes ((I_L + I_R) / 2), or weighted by the wrong side
 - min_samples_leaf checked after choosing the split (a leaf instead of the best valid split) or ignored
-- ties going to the last candidate (>= in the scan) or to the highest feature
+- ties going to the last candidate (>= in the scan) or to the highest feature, or decided by an exact float
+  comparison (mirror-image splits whose gains differ only in the last bits), or by threshold before feature
+- a midpoint that rounds up to the upper value kept as the threshold (both rows would go left)
+- min_samples_leaf read as a strict bound (each side needs more than min_samples_leaf rows)
 - growth that stops at a zero-gain split (XOR is never learned), splits pure nodes, ignores max_depth
   or counts it off by one, reads min_samples_split as <= or ignores it
 - nodes numbered breadth-first instead of in preorder
@@ -32,9 +35,9 @@ Wrong answers this suite is built to catch:
 - bagged trees fit without n_classes (a bootstrap sample missing the top class shifts the columns)
 - hard (majority) voting instead of averaging probabilities; ensemble importances pooled from raw
   decreases or not renormalised over trees without a split
-- out-of-bag estimates that leak a row through the trees trained on it (all trees, or only in-bag
-  ones), rows never out of bag set to 0 or counted as wrong in oob_score, no error when no row is
-  out of bag
+- out-of-bag estimates that leak a row through the trees trained on it (all trees, only in-bag ones,
+  or trees whose draw at position i is not i), rows never out of bag set to 0 or counted as wrong in
+  oob_score, no error when no row is out of bag
 - the documented ValueErrors missing (bad shapes, nan, labels, criterion, limits, n_classes)
 """
 from __future__ import annotations
@@ -321,6 +324,43 @@ def test_ties_go_to_the_lowest_threshold(learner):
     gain2 = judge_impurity([4, 2], "entropy") - 4 / 6 * 1.0
     check_split(learner.best_split(X2, y2, criterion="entropy"), (0, 2.5, gain2),
                 split_call(X2, y2, criterion="entropy"), why="thresholds 2.5 and 4.5 tie: the lowest wins")
+
+
+@pytest.mark.clause("C4", probes="ties decided by exact float comparison (no 1e-12 tolerance)",
+                    topic="trees and ensembles")
+@pytest.mark.points(2)
+@pytest.mark.parametrize("labels, criterion", [
+    ([0, 1, 0, 0, 0, 2, 0, 0, 0, 1, 0], "gini"),
+    ([0, 1, 0, 0, 0, 2, 0, 0, 0, 1, 0], "entropy"),
+    ([0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0], "gini"),
+], ids=["3-classes-gini", "3-classes-entropy", "2-classes-gini"])
+def test_ties_within_rounding_go_to_the_lowest_threshold(learner, labels, criterion):
+    # labels read the same backwards: the splits at 2.5 and 9.5 are mirror images (same gain), but
+    # I - w_L I_L - w_R I_R subtracts the two children in the opposite order, and the later one comes out
+    # larger in the last bits for the usual gini and entropy formulas
+    X, y = np.arange(1.0, 12.0)[:, None], np.array(labels)
+    k = y.max() + 1
+    left = np.bincount(y[:2], minlength=k)
+    gain = (judge_impurity(np.bincount(y, minlength=k), criterion) - 2 / 11 * judge_impurity(left, criterion)
+            - 9 / 11 * judge_impurity(np.bincount(y[2:], minlength=k), criterion))
+    check_split(learner.best_split(X, y, criterion=criterion), (0, 2.5, gain), split_call(X, y, criterion=criterion),
+                why="thresholds 2.5 and 9.5 are mirror images with the same gain up to rounding (gains within "
+                    "1e-12 of the best are ties): the lowest threshold wins")
+
+
+@pytest.mark.clause("C2", probes="a midpoint that rounds up to the upper value kept as the threshold",
+                    topic="trees and ensembles")
+def test_threshold_between_adjacent_floats(learner):
+    lo = np.nextafter(1.0, 2.0)
+    hi = np.nextafter(lo, 2.0)  # (lo + hi) / 2 rounds to hi: x <= hi would send both rows left
+    X, y = np.array([[hi], [lo], [0.0]]), np.array([1, 0, 0])
+    gain = judge_impurity([2, 1], "gini")
+    call = split_call(X, y)
+    why = (f"the midpoint of {float(lo)!r} and {float(hi)!r} rounds to {float(hi)!r}; the threshold is then the "
+           f"lower value {float(lo)!r}, so that the row {float(hi)!r} still goes right")
+    got = learner.best_split(X, y)
+    check_split(got, (0, float(lo), gain), call, why=why)
+    assert float(got[1]) == lo, f"called {call}; got threshold {float(got[1])!r}, expected exactly {float(lo)!r} - {why}"
 
 
 # ----------------------------------------------------------------------------- growing the tree
