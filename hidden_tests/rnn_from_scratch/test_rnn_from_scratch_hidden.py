@@ -25,6 +25,7 @@ Wrong answers this suite is built to catch:
 - the forget gate's gradient paired with c_t instead of c_{t-1}
 - the output gate's gradient taken from c instead of tanh(c)
 - the gradient of h0 left at zero
+- a backward pass that ignores its cache and reads the latest forward pass (a module-level global)
 - states of shape (H,) or (1, H) broadcast instead of rejected; dh of the wrong shape accepted; an empty
   sequence (T = 0) accepted; lstm_init accepting zero sizes
 Sweep: nothing here depends on training or randomness (fixed seeds, float64; the reference's gradient
@@ -504,6 +505,34 @@ def test_lstm_backward_matches_tensorflow_autodiff(learner, keras_runs, run):
         assert_allclose(grads[key], run["grad_" + key], f"{call}, grads['{key}']", rtol=1e-7, atol=1e-10,
                         show_expected=False, why="differs from tf.GradientTape's gradient of sum(dh * h) through "
                                                  "keras.layers.LSTM on the same weights")
+
+
+@pytest.mark.clause("C3", "C11", "C2", "C8",
+                    probes="a backward pass that ignores its cache and uses the latest forward pass",
+                    topic="gradients and backpropagation")
+@pytest.mark.points(1)
+@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+def test_backward_uses_the_cache_it_is_given(learner, reference, kind):
+    # two forward passes of the same shapes, then the backward pass of the FIRST one, then of the second
+    if kind == "rnn":
+        problems = [rnn_problem(2, 4, 3, 3, seed) for seed in (60, 61)]
+        forward, backward, keys = (lambda m, p: m.rnn_forward(p[0], p[1], p[2])[1]), "rnn_backward", \
+            ("x", "h0", "W", "U", "b")
+    else:
+        problems = [lstm_problem(2, 4, 3, 3, seed) for seed in (62, 63)]
+        forward, backward, keys = (lambda m, p: m.lstm_forward(p[0], p[1], p[2], p[3])[2]), "lstm_backward", \
+            LSTM_GRAD_KEYS
+    caches = [forward(learner, p) for p in problems]
+    for which, (problem, cache) in enumerate(zip(problems, caches)):
+        dh = problem[-1]
+        call = f"{backward}(dh, cache of the {('first', 'second')[which]} of two {kind}_forward calls)"
+        grads = grads_dict(getattr(learner, backward)(dh, cache), keys, call)
+        expected = getattr(reference, backward)(dh, forward(reference, problem))
+        for key in keys:
+            assert_allclose(grads[key], expected[key], f"{call}, grads['{key}']", rtol=1e-7, atol=1e-10,
+                            show_expected=False,
+                            why="the gradients belong to the forward pass that made this cache, not to the latest "
+                                "forward pass: keep what the backward pass needs in the cache, not in a global")
 
 
 # ----------------------------------------------------------------------------- shapes rejected
