@@ -27,8 +27,10 @@ def imported_modules(path: Path, anywhere: bool = False) -> set[str]:
 
 
 def preload_for(slug: str) -> list[str]:
-    """Heavy libraries the stub imports at top level (loaded before the sandbox's hook is armed)."""
-    names = imported_modules(paths.stub_path(slug))
+    """Heavy libraries the stub imports, at top level or inside its functions: a worker loads them before
+    the sandbox's hook is armed (a pooled worker ahead of need, so a first call does not pay TensorFlow's
+    import)."""
+    names = imported_modules(paths.stub_path(slug), anywhere=True)
     return [n for n in PRELOADABLE if n in names or n == "numpy"]
 
 
