@@ -156,7 +156,8 @@ def run_warm(exercise: Exercise, command: list[str], env: dict, limit: float, ou
     pooled = options.secure and sandbox.namespaces_available()
     spec = {"slug": exercise.slug, "hide": list(options.hide)} if pooled else None
     try:
-        code = judge.run(command[3:], env, output, limit, judge_memory_mb(exercise), worker=pooled, next_worker=spec)
+        code = judge.run(command[3:], env, output, limit, judge_memory_mb(exercise), worker=pooled, next_worker=spec,
+                         running=RUNNING)
     except (warm.ForkUnsafe, OSError, EOFError, TimeoutError, wire.WireError):  # grade afresh
         warm.forget(judge)
         Path(command[command.index("--grader-results") + 1]).unlink(missing_ok=True)

@@ -271,8 +271,9 @@ class WarmJudge:
             self.ready = True
 
     def run(self, args: list[str], env: dict, output: Path, timeout: float, memory_mb: int | None,
-            worker: dict | None = None, next_worker: dict | None = None) -> int | None:
-        """Fork a judge running ``pytest args``; its exit code, or None when killed at ``timeout``.
+            worker: bool = False, next_worker: dict | None = None, running: set[int] | None = None) -> int | None:
+        """Fork a judge running ``pytest args``; its exit code, or None when killed at ``timeout``. While it
+        runs its pid is in ``running`` (the caller's registry of judges to kill on Ctrl-C).
 
         Raises ForkUnsafe (use a fresh judge) or OSError/EOFError (the template is gone)."""
         self.wait_ready()
@@ -283,8 +284,8 @@ class WarmJudge:
         if reply.get("op") == "refused":
             raise ForkUnsafe(str(reply.get("reason")))
         pid = int(reply["pid"])
-        from . import runner
-        runner.RUNNING.add(pid)
+        running = running if running is not None else set()
+        running.add(pid)
         try:
             try:
                 reply = self._exit_of(pid, time.monotonic() + timeout)
@@ -294,7 +295,7 @@ class WarmJudge:
                 self._exit_of(pid, time.monotonic() + 60)
                 return None
         finally:
-            runner.RUNNING.discard(pid)
+            running.discard(pid)
 
     def _exit_of(self, pid: int, deadline: float) -> dict:
         while True:
