@@ -204,9 +204,7 @@ def serve(fd_in: int, fd_out: int, libraries: list[str]) -> None:
                 request = wire.receive(fd_in)
             except EOFError:
                 return
-            if request.get("op") == "prepare":
-                _start_next_worker(template, request)
-            elif request.get("op") == "fork":
+            if request.get("op") == "fork":
                 try:
                     pid = template.fork_judge(request)
                 except ForkUnsafe as exc:
@@ -302,12 +300,6 @@ class WarmJudge:
             reply = wire.receive(self.fd_in, deadline)
             if reply.get("op") == "exited" and reply.get("pid") == pid:
                 return reply
-
-    def prepare_worker(self, spec: dict) -> None:
-        """Ask the template to start a worker now for the first secure grading (later ones get theirs
-        started as the previous grading begins)."""
-        self.wait_ready()
-        wire.send(self.fd_out, {"op": "prepare", "next_worker": spec})
 
     def close(self) -> None:
         for fd in (self.fd_out, self.fd_in):
