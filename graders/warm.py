@@ -333,6 +333,7 @@ def acquire(slug: str, env: dict) -> WarmJudge:
             if judge.process.poll() is None:
                 return judge
             _ALL.remove(judge)
+            judge.close()  # a template that died: its run folder and cgroup go with it
         if not _ALL:
             import atexit
             atexit.register(close_all)

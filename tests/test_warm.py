@@ -133,6 +133,8 @@ def test_a_grading_falls_back_to_a_fresh_judge_when_the_template_dies(tmp_path):
     judge.process.kill()
     judge.process.wait()
     assert runner.grade_exercise(exercise, paths.SOLUTIONS, options).score == pytest.approx(exercise.points)
+    assert not judge.scope.folder.exists(), "the dead template's run folder was left behind"
+    assert judge.scope.cgroup is None or not judge.scope.cgroup.exists()
 
 
 def test_corpus_runs_use_the_template(monkeypatch):
