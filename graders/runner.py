@@ -149,8 +149,8 @@ def run_with_limit(command: list[str], timeout: float, env: dict,
 
 def run_warm(exercise: Exercise, command: list[str], env: dict, limit: float, output: Path,
              options: RunOptions) -> tuple[int | None, str]:
-    """Like run_with_limit, in a judge forked from this thread's warm template (a fresh judge when the
-    template cannot fork or has died)."""
+    """Like run_with_limit, in a judge forked from an idle warm template for this exercise's libraries
+    (a fresh judge when the template cannot fork or has died)."""
     from . import warm, wire
     judge = warm.acquire(exercise.slug, subprocess_env(None, options.threads))
     pooled = options.secure and sandbox.namespaces_available()

@@ -577,7 +577,7 @@ class WorkerProcess:
     def handover(self) -> dict:
         """What a forked judge needs to take this pooled worker over (graders.warm, secure.PooledWorker)."""
         return {"slug": self.slug, "pid": self.process.pid, "fd_in": self.fd_in, "fd_out": self.fd_out,
-                "cgroup": str(self.cgroup or ""), "scratch": str(self.scratch), "log": str(self.log)}
+                "cgroup": str(self.cgroup or ""), "log": str(self.log)}
 
     def startup_error(self) -> str:
         """The last line the sandbox or the worker printed before learner code ran ('' if none)."""

@@ -90,10 +90,6 @@ class _ForeignProcess:
             return "running", None
         return "zombie", os.waitstatus_to_exitcode(int(fields[-1]))  # exit_code: waitpid's status
 
-    def poll(self) -> int | None:
-        state, code = self.status()
-        return code if state == "zombie" else (None if state == "running" else -signal.SIGKILL)
-
     def wait(self, timeout: float | None = None) -> int | None:
         deadline = time.monotonic() + (timeout or 0)
         while True:
