@@ -342,7 +342,7 @@ def receive_submission(fd_in: int, module_path: str) -> None:
     request = wire.receive(fd_in)
     if request.get("op") != "load" or not isinstance(request.get("source"), str):
         raise SystemExit("expected the submission's source")
-    with open(module_path, "w", encoding="utf-8") as file:
+    with open(module_path, "w", encoding="utf-8", errors="surrogateescape") as file:  # the bytes as submitted
         file.write(request["source"])
 
 
