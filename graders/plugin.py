@@ -119,6 +119,15 @@ def data_dir(slug: str) -> Path:
     return paths.data_dir(slug)
 
 
+@pytest.fixture(scope="module")
+def keras():
+    """Keras, for hidden suites that build judge models or compute expected values with it (imported
+    only when a test asks for it)."""
+    import keras as keras_module
+
+    return keras_module
+
+
 @pytest.fixture
 def train_seed(request: pytest.FixtureRequest) -> int:
     """The seed a convergence test trains with: its own default, or the sweep's.

@@ -48,13 +48,6 @@ POOLING = ("MaxPooling2D", "AveragePooling2D", "GlobalMaxPooling2D", "GlobalAver
 
 
 @pytest.fixture(scope="module")
-def keras():
-    import keras
-
-    return keras
-
-
-@pytest.fixture(scope="module")
 def digits():
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split

@@ -42,14 +42,6 @@ MAX_DISTANCE = 0.2          # closest approach; from the sweep: see the module d
 STEPS, CHECK, BATCH, LATENT, LR = 30, 5, 16, 16, 1e-3
 
 
-@pytest.fixture(scope="module")
-def keras():
-    import os
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import keras as keras_module
-    return keras_module
-
-
 @pytest.fixture
 def seeded(keras):
     import random

@@ -53,13 +53,6 @@ NORM_RATIO = 0.5
 HIDDEN = [256, 256]
 
 
-@pytest.fixture(scope="module")
-def keras():
-    import keras
-
-    return keras
-
-
 def dense_kernels(spec):
     return [w for w in spec["weights"] if w.ndim == 2]
 

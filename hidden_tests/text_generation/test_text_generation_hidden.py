@@ -32,14 +32,6 @@ from graders.models import model_spec
 P_VALUE = 1e-6
 
 
-@pytest.fixture(scope="module")
-def keras():
-    import os
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import keras as keras_module
-    return keras_module
-
-
 # scipy.stats.chi2.ppf(1 - 1e-6, df), tabulated to keep scipy's import out of the time budget
 CHI2_LIMITS = {1: 23.928, 2: 27.631, 3: 30.665, 4: 33.377, 5: 35.888, 6: 38.258, 7: 40.522, 8: 42.701}
 

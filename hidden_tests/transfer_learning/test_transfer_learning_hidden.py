@@ -47,13 +47,6 @@ MAX_FINE_TUNE_LR = 1e-4
 
 
 @pytest.fixture(scope="module")
-def keras():
-    import keras
-
-    return keras
-
-
-@pytest.fixture(scope="module")
 def generator():
     return loader.load_module(paths.ROOT / "scripts" / "make_transfer_base.py", "transfer_base_generator")
 

@@ -29,14 +29,6 @@ from graders.asserts import assert_scalar_close, call_repr
 from graders.models import model_spec
 
 
-@pytest.fixture(scope="module")
-def keras():
-    import os
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import keras as keras_module
-    return keras_module
-
-
 def critic(keras, input_shape, w, b=0.0, activation=None):
     """A judge-made critic: Flatten -> Dense(1), packed as data for the learner's as_model()."""
     model = keras.Sequential([keras.Input(input_shape), keras.layers.Flatten(),
