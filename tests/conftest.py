@@ -1,5 +1,19 @@
 """Shared fixtures for the kit's own tests."""
+import os
+
 import pytest
+
+
+@pytest.fixture(autouse=True)
+def kit_settings_restored():
+    """The CLI writes its global options into the process's environment (`--lang`, `--no-preload`):
+    a test that parses or runs a command in-process must not switch the tests after it."""
+    saved = {k: v for k, v in os.environ.items() if k.startswith("MLKIT_")}
+    yield
+    for name in [k for k in os.environ if k.startswith("MLKIT_")]:
+        if name not in saved:
+            del os.environ[name]
+    os.environ.update(saved)
 
 
 def pytest_addoption(parser):
