@@ -6,6 +6,10 @@ worker; arguments and results cross as validated data (see wire.py); objects
 that are not data stay in the worker behind a ``RemoteHandle``. A call that
 runs too long, a worker that dies, floods memory or breaks the protocol raises
 the matching GradingSignal, and the next call starts a fresh worker.
+
+One worker serves one submission: the test modules of a grading (visible, then hidden) share it,
+each executing the submission afresh in a new module (as local mode loads it afresh per module),
+so TensorFlow is imported once per grading, not once per module.
 """
 from __future__ import annotations
 
@@ -28,6 +32,13 @@ from .sandbox import WorkerProcess
 MAX_RESTARTS = 25
 REPEATED_FAILURES = 2  # a function that timed out, crashed or blew memory this often is not called again
 _REMOTE_TYPES: dict[str, type] = {}
+_SPARE: dict[tuple, Any] = {}  # (slug, path, hidden folders) -> the healthy worker a finished module left
+
+
+def close_spare_workers() -> None:
+    """Kill the workers no later module took (the judge calls this when its session ends)."""
+    while _SPARE:
+        _SPARE.popitem()[1].kill()
 
 
 class RemoteException(Exception):
@@ -172,6 +183,8 @@ class RemoteModule:
             raise LearnerCrash(f"gave up restarting the sandbox for {self._slug} after {MAX_RESTARTS} crashes")
         self._restarts += 1
         self._generation += 1
+        if self._restarts == 1 and self._reuse_spare():
+            return
         pooled = PooledWorker.take(self._slug) if self._restarts == 1 else None
         if pooled is not None:  # started ahead of need by the warm judge's template: hand it the submission
             self._worker = pooled
@@ -180,7 +193,25 @@ class RemoteModule:
         else:
             self._worker = WorkerProcess(self._path, self._slug, self._banned, preload_for(self._slug),
                                          self._limits, self._hide_also)
-        reply = self._receive(time.monotonic() + self._timeout + 60.0, starting=True)
+        self._started(self._receive(time.monotonic() + self._timeout + 60.0, starting=True))
+
+    def _reuse_spare(self) -> bool:
+        """Run this module in the worker the grading's last module left; False when there is none, or it
+        died meanwhile (then a fresh worker starts, as it would have anyway)."""
+        self._worker = _SPARE.pop(self._spare_key(), None)
+        if self._worker is None:
+            return False
+        try:
+            self._send({"op": "reload"}, time.monotonic() + self._timeout + 60.0)
+            reply = self._receive(time.monotonic() + self._timeout + 60.0, starting=True)
+        except (LearnerCrash, LearnerTimeout, ProtocolViolation):
+            self._kill()
+            return False
+        self._started(reply)
+        return True
+
+    def _started(self, reply: dict) -> None:
+        """The worker's answer to loading the submission: ready, or why the import failed."""
         if reply.get("op") == "import_error":
             where = f" ({reply.get('where')})" if reply.get("where") else ""
             detail = f"{reply.get('type')}: {reply.get('message')}{where}"
@@ -200,8 +231,18 @@ class RemoteModule:
             self._worker.kill()
             self._worker = None
 
+    def _spare_key(self) -> tuple:
+        return self._slug, str(self._path), tuple(self._hide_also)
+
     def close(self) -> None:
-        self._kill()
+        """The module's tests are done: a worker that is still in step with the judge waits for the next
+        module of this grading (see close_spare_workers); one that failed was killed already."""
+        if self._worker is not None:
+            previous = _SPARE.pop(self._spare_key(), None)
+            if previous is not None:
+                previous.kill()
+            _SPARE[self._spare_key()] = self._worker
+            self._worker = None
 
     def _ensure_worker(self) -> None:
         if self._worker is None:

@@ -132,3 +132,77 @@ def test_runs_whose_owner_was_killed_outright_are_removed_by_the_next_one(tmp_pa
         assert alive.exists(), "a run whose owner still runs must be left alone"
     finally:
         alive.rmdir()
+
+
+WORKER_STATE = """
+
+import os as _os
+_CALLS = []
+
+
+def worker_state():
+    _CALLS.append(1)
+    return [_os.getpid(), len(_CALLS)]
+
+
+def end_worker():
+    _os._exit(3)
+"""
+
+
+def test_the_modules_of_one_grading_share_a_worker_each_with_the_submission_loaded_afresh(tmp_path):
+    """Visible then hidden module: one worker (TensorFlow imported once per grading), a new module each
+    time (module globals start over, as in local mode), gone when the judge's session ends."""
+    from graders import secure
+
+    path = tmp_path / "activations.py"
+    path.write_text(paths.solution_path("activations").read_text(encoding="utf-8") + WORKER_STATE, encoding="utf-8")
+    visible = secure.RemoteModule(path, "activations")
+    pid, _ = visible.worker_state()
+    assert visible.worker_state() == [pid, 2]
+    visible.close()
+    hidden = secure.RemoteModule(path, "activations")
+    assert hidden.worker_state() == [pid, 1]
+    hidden.close()
+    worker = next(iter(secure._SPARE.values()))
+    secure.close_spare_workers()
+    assert worker.process.poll() is not None and not secure._SPARE
+
+
+def test_a_module_whose_worker_died_hands_the_next_module_a_fresh_one(tmp_path):
+    import pytest
+
+    from graders import secure
+    from graders.errors import LearnerCrash
+
+    path = tmp_path / "activations.py"
+    path.write_text(paths.solution_path("activations").read_text(encoding="utf-8") + WORKER_STATE, encoding="utf-8")
+    first = secure.RemoteModule(path, "activations")
+    first.worker_state()
+    with pytest.raises(LearnerCrash):
+        first.end_worker()
+    first.close()
+    assert not secure._SPARE
+    second = secure.RemoteModule(path, "activations")
+    assert second.worker_state()[1] == 1
+    second.close()
+    secure.close_spare_workers()
+
+
+def test_a_worker_that_died_while_waiting_for_the_next_module_is_replaced(tmp_path):
+    import signal
+
+    from graders import secure
+
+    path = tmp_path / "activations.py"
+    path.write_text(paths.solution_path("activations").read_text(encoding="utf-8") + WORKER_STATE, encoding="utf-8")
+    first = secure.RemoteModule(path, "activations")
+    first.worker_state()
+    first.close()
+    waiting = next(iter(secure._SPARE.values()))
+    os.killpg(waiting.process.pid, signal.SIGKILL)
+    waiting.process.wait(timeout=10)
+    second = secure.RemoteModule(path, "activations")
+    assert second.worker_state()[1] == 1
+    second.close()
+    secure.close_spare_workers()
