@@ -15,7 +15,8 @@ limit (the client kills its process group) and dies with the template (PR_SET_PD
 
 In secure mode the template also keeps one sandboxed worker started ahead of need (isolated
 first, then importing the track's libraries; see ``graders.sandbox.WorkerProcess``): the forked
-judge takes it, sends it the submission, and it serves that one submission only.
+judge takes it, sends it the submission, and it serves that one submission only (each test module
+of the grading loads it afresh; see ``graders.secure``).
 """
 from __future__ import annotations
 
