@@ -8,6 +8,7 @@ import socket
 import subprocess
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -24,20 +25,22 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start(*command: str) -> subprocess.Popen:
+def start(*command: str, scratch: Path) -> subprocess.Popen:
+    """A Dask process whose temporary folders go under ``scratch``: the worker the test kills cannot
+    remove its grading's folder, and pytest's tmp_path does."""
     return subprocess.Popen(["dask", *command], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+                            start_new_session=True, env={**os.environ, "TMPDIR": str(scratch)})
 
 
 @pytest.fixture
-def cluster():
+def cluster(tmp_path):
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
-    processes = [start("scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard")]
+    processes = [start("scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard", scratch=tmp_path)]
     time.sleep(3)
     for name in ("w1", "w2"):
         processes.append(start("worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
-                               "--name", name))
+                               "--name", name, scratch=tmp_path))
     from distributed import Client
     with Client(address, timeout="60s") as client:
         client.wait_for_workers(2, timeout=120)
