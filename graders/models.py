@@ -136,7 +136,7 @@ def _rebuild_from(spec: Any):
     import keras
 
     try:
-        model = keras.saving.deserialize_keras_object(spec["config"], safe_mode=True)
+        model = _deserialize_model(spec["config"])
         if not isinstance(model, keras.Model):
             raise TypeError(f"the config describes a {type(model).__name__}, not a keras.Model")
         model.set_weights(spec["weights"])
@@ -145,6 +145,21 @@ def _rebuild_from(spec: Any):
                              f"({type(exc).__name__}: {str(exc)[:200]}); use standard Keras layers only, "
                              f"no Lambda or custom layers") from None
     return model
+
+
+def _deserialize_model(config: Any):
+    """The model a serialized config describes, in safe mode. A model compiled with the learner's own loss
+    (a soft Dice, say) cannot be compiled here: it is rebuilt uncompiled, since the architecture and weights
+    are what the judge evaluates (in secure mode ``_verified_compile`` judges the compile settings)."""
+    import keras
+
+    try:
+        return keras.saving.deserialize_keras_object(config, safe_mode=True)
+    except Exception:  # noqa: BLE001 - retried without the compile settings, else reported by the caller
+        if not isinstance(config, dict) or "compile_config" not in config:
+            raise
+    return keras.saving.deserialize_keras_object({k: v for k, v in config.items() if k != "compile_config"},
+                                                 safe_mode=True)
 
 
 # ------------------------------------------------------------------ secure mode: trust by behaviour

@@ -138,3 +138,25 @@ def test_forged_or_unrebuildable_objects_score_nothing(tmp_path, forgery):
     assert not passed, f"{forgery.name}: these tests believed the description: {passed}"
     others = [t for t in result.tests if t not in attacked]
     assert any(t.status is Status.PASS for t in others), f"{forgery.name}: the rest of the run should go on"
+
+
+def test_a_model_compiled_with_the_learners_own_loss_is_rebuilt_uncompiled():
+    """segmentation's statement allows a custom loss (a soft Dice): the judge's safe-mode copy cannot
+    compile with it, so it is rebuilt without the compile settings; a Lambda layer still fails."""
+    import keras
+    import numpy as np
+
+    from graders import models
+
+    def soft_dice(y_true, y_pred):
+        return 1 - 2 * keras.ops.sum(y_true * y_pred) / (keras.ops.sum(y_true + y_pred) + 1e-6)
+
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss=soft_dice)
+    copy = models.rebuild(model)
+    x = np.random.default_rng(0).normal(size=(3, 4)).astype(np.float32)
+    assert np.allclose(copy(x), model(x))
+    unsafe = keras.Sequential([keras.Input((4,)), keras.layers.Lambda(lambda t: t * 2.0)])
+    unsafe.compile(optimizer="adam", loss=soft_dice)
+    with pytest.raises(AssertionError, match="could not be rebuilt"):
+        models.rebuild(unsafe)
