@@ -81,7 +81,7 @@ def test_attack_scores_zero_on_what_it_attacks(graded, attack):
         assert exercise.score == 0, f"{attack.name} scored {exercise.score}"
         return
     attacked = [t for t in exercise.tests if attack.scope in t.name]
-    assert attacked, "no test touched the attacked function"
+    assert attacked, f"no test touched the attacked function ({exercise.status.value}: {exercise.message})"
     for test in attacked:
         assert test.status is not Status.PASS, f"{attack.name}: {test.name} passed"
         assert test.status.value in attack.statuses, f"{attack.name}: {test.name} is {test.status.value}: {test.message}"
