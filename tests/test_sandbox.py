@@ -150,13 +150,19 @@ def end_worker():
 """
 
 
+def worker_state_submission(folder):
+    """activations' reference plus WORKER_STATE, as folder/activations.py."""
+    path = folder / "activations.py"
+    path.write_text(paths.solution_path("activations").read_text(encoding="utf-8") + WORKER_STATE, encoding="utf-8")
+    return path
+
+
 def test_the_modules_of_one_grading_share_a_worker_each_with_the_submission_loaded_afresh(tmp_path):
     """Visible then hidden module: one worker (TensorFlow imported once per grading), a new module each
     time (module globals start over, as in local mode), gone when the judge's session ends."""
     from graders import secure
 
-    path = tmp_path / "activations.py"
-    path.write_text(paths.solution_path("activations").read_text(encoding="utf-8") + WORKER_STATE, encoding="utf-8")
+    path = worker_state_submission(tmp_path)
     visible = secure.RemoteModule(path, "activations")
     pid, _ = visible.worker_state()
     assert visible.worker_state() == [pid, 2]
@@ -175,8 +181,7 @@ def test_a_module_whose_worker_died_hands_the_next_module_a_fresh_one(tmp_path):
     from graders import secure
     from graders.errors import LearnerCrash
 
-    path = tmp_path / "activations.py"
-    path.write_text(paths.solution_path("activations").read_text(encoding="utf-8") + WORKER_STATE, encoding="utf-8")
+    path = worker_state_submission(tmp_path)
     first = secure.RemoteModule(path, "activations")
     first.worker_state()
     with pytest.raises(LearnerCrash):
@@ -194,8 +199,7 @@ def test_a_worker_that_died_while_waiting_for_the_next_module_is_replaced(tmp_pa
 
     from graders import secure
 
-    path = tmp_path / "activations.py"
-    path.write_text(paths.solution_path("activations").read_text(encoding="utf-8") + WORKER_STATE, encoding="utf-8")
+    path = worker_state_submission(tmp_path)
     first = secure.RemoteModule(path, "activations")
     first.worker_state()
     first.close()
